@@ -1,0 +1,159 @@
+/**
+ * The parsed form of one file, computed once per document version.
+ *
+ * A file may hold any number of YAML documents. We split the text at document markers (`---` or
+ * `...` at the start of a line, which YAML forbids inside any scalar) and parse each piece on its
+ * own. Every piece keeps its own text, and results derived from a piece (its diagnostics, for
+ * instance) are cached by that text: after an edit, only the pieces whose text changed are parsed
+ * and validated again, which keeps a 500-policy file responsive on every keystroke.
+ *
+ * Offsets inside a `YamlDocument` are relative to the start of its piece (`offset`); callers add
+ * `offset` to get file offsets.
+ */
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import type { OffsetRange } from './types';
+
+/** The kinds of document the language service works on; everything else is left alone. */
+export type DocumentKind = 'BindingPolicy' | 'Binding' | 'other';
+
+export const KUBESTELLAR_API_VERSION = 'control.kubestellar.io/v1alpha1';
+export const KUBESTELLAR_GROUP = 'control.kubestellar.io';
+
+/**
+ * Pieces larger than this are not parsed: the `yaml` package needs roughly a second and a few
+ * hundred MB per 10 MB, and no real BindingPolicy is anywhere near this size.
+ */
+export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+
+/** Aliases expanded when converting to plain data; more than this is treated as an alias bomb. */
+export const MAX_ALIAS_COUNT = 200;
+
+export interface YamlDocument {
+  /** Position of this document in the file, from 0. */
+  readonly index: number;
+  /** File offset where this piece starts. */
+  readonly offset: number;
+  /** The piece's text (file text from `offset` to the next piece). */
+  readonly text: string;
+  readonly kind: DocumentKind;
+  /** The parsed document, absent for pieces we do not parse (too large, or not ours). */
+  readonly ast?: Document.Parsed;
+  /** The document as plain data; `undefined` when it could not be converted. */
+  readonly value: unknown;
+  /** Why `value` is missing although `ast` exists (e.g. an alias bomb). */
+  readonly conversionError?: string;
+  /** Set when the piece was too large to parse. */
+  readonly tooLarge?: boolean;
+  /** Line counter for this piece, used to turn relative offsets into line numbers. */
+  readonly lineCounter?: LineCounter;
+}
+
+export interface ParsedFile {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly documents: readonly YamlDocument[];
+}
+
+/** Splits `text` into pieces at YAML document markers and returns their start offsets. */
+export function splitDocuments(text: string): number[] {
+  const starts = [0];
+  // A marker is `---` or `...` at the start of a line, followed by white space or the line end.
+  const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  for (let match = marker.exec(text); match; match = marker.exec(text)) {
+    if (match.index === 0) continue;
+    if (match[0] === '...') {
+      // `...` ends a document; the next piece starts after that line.
+      const lineEnd = text.indexOf('\n', match.index);
+      if (lineEnd >= 0 && lineEnd + 1 < text.length) starts.push(lineEnd + 1);
+      continue;
+    }
+    starts.push(directiveStart(text, match.index));
+  }
+  return [...new Set(starts)].sort((a, b) => a - b);
+}
+
+/** Directives (`%YAML`, `%TAG`) right before a `---` belong to the document that follows it. */
+function directiveStart(text: string, markerOffset: number): number {
+  let start = markerOffset;
+  for (;;) {
+    const previousLineStart = text.lastIndexOf('\n', start - 2) + 1;
+    if (start === 0 || text[previousLineStart] !== '%') return start;
+    start = previousLineStart;
+  }
+}
+
+/**
+ * Decides cheaply whether a piece can be a KubeStellar document before paying for a full parse.
+ * Mixed files (Deployments next to a policy) are normal, and huge files of other objects should
+ * cost next to nothing.
+ */
+function mayBeKubeStellar(text: string): boolean {
+  return text.includes('Binding');
+}
+
+export function parseFile(uri: string, version: number, text: string, previous?: ParsedFile): ParsedFile {
+  const reusable = new Map<string, YamlDocument>();
+  for (const doc of previous?.documents ?? []) reusable.set(doc.text, doc);
+  const starts = splitDocuments(text);
+  const documents: YamlDocument[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const offset = starts[i];
+    const pieceText = text.slice(offset, i + 1 < starts.length ? starts[i + 1] : text.length);
+    const cached = reusable.get(pieceText);
+    documents.push(cached ? { ...cached, index: i, offset } : parsePiece(pieceText, i, offset));
+  }
+  return { uri, version, text, documents };
+}
+
+function parsePiece(text: string, index: number, offset: number): YamlDocument {
+  if (!mayBeKubeStellar(text)) return { index, offset, text, kind: 'other', value: undefined };
+  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+    return { index, offset, text, kind: 'other', value: undefined, tooLarge: true };
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // parseAllDocuments returns an EmptyStream for a piece with only comments.
+  const ast = Array.isArray(docs) ? docs.find((d) => d.contents !== null) ?? docs[0] : undefined;
+  if (!ast) return { index, offset, text, kind: 'other', value: undefined };
+  const kind = classify(ast);
+  if (kind === 'other') return { index, offset, text, kind, value: undefined };
+  let value: unknown;
+  let conversionError: string | undefined;
+  try {
+    value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    conversionError = error instanceof Error ? error.message : String(error);
+  }
+  return { index, offset, text, kind, ast, value, conversionError, lineCounter };
+}
+
+/** Reads `apiVersion` and `kind` straight from the AST, so even a document with errors is recognised. */
+function classify(ast: Document.Parsed): DocumentKind {
+  const root = ast.contents;
+  if (!isMap(root)) return 'other';
+  const apiVersion = root.get('apiVersion', true);
+  const kind = root.get('kind', true);
+  if (!isScalar(apiVersion) || !isScalar(kind)) return 'other';
+  const group = String(apiVersion.value).split('/')[0];
+  if (group !== KUBESTELLAR_GROUP) return 'other';
+  const kindName = String(kind.value);
+  if (kindName === 'BindingPolicy') return 'BindingPolicy';
+  if (kindName === 'Binding') return 'Binding';
+  return 'other';
+}
+
+/** The piece that holds a file offset (the last one starting at or before it). */
+export function documentAt(file: ParsedFile, offset: number): YamlDocument | undefined {
+  let found: YamlDocument | undefined;
+  for (const doc of file.documents) {
+    if (doc.offset <= offset) found = doc;
+    else break;
+  }
+  return found;
+}
+
+/** Shifts a piece-relative range to file offsets. */
+export function toFileRange(doc: YamlDocument, range: OffsetRange): OffsetRange {
+  return { start: range.start + doc.offset, end: range.end + doc.offset };
+}
