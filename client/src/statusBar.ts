@@ -56,6 +56,7 @@ function tooltip(status: StatusParams): vscode.MarkdownString {
   }
   if (!status.trusted) lines.push('', 'Workspace not trusted: no cluster access.');
   if (status.errors.length > 0) lines.push('', '**Problems**', '', ...status.errors.map((error) => `- ${escape(error)}`));
+  if (status.fileProblems.length > 0) lines.push('', '**Workspace files**', '', ...status.fileProblems.map((problem) => `- ${escape(problem)}`));
   lines.push('', 'Click to choose the source.');
   const markdown = new vscode.MarkdownString(lines.join('\n'));
   markdown.isTrusted = false;

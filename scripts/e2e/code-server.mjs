@@ -153,6 +153,8 @@ export async function startCodeServer(state, options = {}) {
     pid: child.pid,
     state,
     logFile,
+    /** Resolves with { code, signal } when the code-server process exits, for whatever reason. */
+    exited,
     /** The workbench URL for a folder, optionally with a payload (extension development/tests). */
     workbenchUrl(folder, payload) {
       const query = new URLSearchParams({ folder });

@@ -8,13 +8,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createVSIX, listFiles, PackageManager } from '@vscode/vsce';
 import { REPO_ROOT } from './code-server.mjs';
 
 export const VSIX_PATH = join(REPO_ROOT, 'kubestellar-bindingpolicy.vsix');
+/** Files the manifest does not name but the extension loads: the client starts the server bundle. */
+const LOADED_AT_RUNTIME = ['./dist/server.js'];
 
-/** Relative paths ("./x") anywhere in the manifest's `main`, `browser`, `icon` and `contributes`. */
+/** Relative paths ("./x") in the manifest's `main`, `browser`, `icon` and `contributes`, and the server bundle. */
 function referencedFiles(manifest) {
   const found = new Set();
   const visit = (value) => {
@@ -28,6 +31,7 @@ function referencedFiles(manifest) {
     if (entry) found.add(posix.normalize(entry.startsWith('./') ? entry : `./${entry}`));
   }
   visit(manifest.contributes);
+  LOADED_AT_RUNTIME.forEach((file) => found.add(file));
   return [...found];
 }
 
@@ -46,18 +50,20 @@ export async function packageExtension(out = VSIX_PATH) {
     const reasons = missing.map((file) =>
       existsSync(join(REPO_ROOT, file)) ? `${file} (excluded by .vscodeignore)` : `${file} (does not exist; run \`npm run build\`?)`,
     );
-    throw new Error(`package.json refers to files the .vsix would not contain:\n  ${reasons.join('\n  ')}`);
+    throw new Error(`the .vsix would lack files the extension needs:\n  ${reasons.join('\n  ')}`);
   }
-  await createVSIX({ cwd: REPO_ROOT, packagePath: out, dependencies: false });
-  return { path: out, files: [...shipped].sort() };
+  // rewriteRelativeLinks: vsce would turn README links such as `examples/` into absolute links to
+  // the repository host, and refuses to package when package.json names no GitHub/GitLab repository.
+  await createVSIX({ cwd: REPO_ROOT, packagePath: out, dependencies: false, rewriteRelativeLinks: false });
+  return { path: out, files: [...shipped] };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { out: { type: 'string', default: VSIX_PATH } } });
   try {
     const { path, files } = await packageExtension(resolve(values.out));
     const kib = (statSync(path).size / 1024).toFixed(1);
-    console.log(`${relative(process.cwd(), path) || path}: ${kib} KiB, ${files.length} files (${files.join(', ')})`);
+    console.log(`${relative(process.cwd(), path) || path}: ${kib} KiB, ${files.length} files`);
   } catch (error) {
     console.error(`package: ${error.message}`);
     process.exit(1);

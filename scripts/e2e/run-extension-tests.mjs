@@ -25,7 +25,7 @@ const WORKBENCH_CHATTER = [
   /^\[Service Worker\]/,
   /^ChatSessionStore:/,
 ];
-const RUN_TIMEOUT_MS = Number(process.env.KS_E2E_TIMEOUT_MS ?? 120_000);
+const RUN_TIMEOUT_MS = Number(process.env.KS_E2E_TIMEOUT_MS ?? 180_000);
 
 const { values: options } = parseArgs({
   options: {

@@ -12,6 +12,9 @@ import {
   type Position,
   type Range,
 } from 'vscode-languageserver-protocol';
+import type { ConnectionState } from './cluster';
+import type { SelectorExplanation } from './core/explain';
+import type { ObjectRef } from './core/types';
 
 /** What `kubestellar.source` may ask for. */
 export type SourceSetting = 'auto' | 'workspace' | 'cluster';
@@ -23,10 +26,16 @@ export type InventorySourceKind = 'workspace' | 'cluster';
 export interface ContextState {
   /** The kubeconfig context name; absent when the setting is empty. */
   readonly context?: string;
-  /** `unset`: no context configured; `connecting`; `ready`; `error`. */
-  readonly state: 'unset' | 'connecting' | 'ready' | 'error';
-  /** A human explanation when `state` is `error` (never credentials). */
+  /**
+   * `unset`: no context configured; `off`: configured but not contacted (untrusted workspace, or
+   * the cluster is not needed); then the cluster source's own states: `connecting` until the first
+   * sync, `ready`, `degraded` (some requests fail), `error` (nothing works).
+   */
+  readonly state: 'unset' | 'off' | ConnectionState;
+  /** A human explanation of the state (never credentials). */
   readonly message?: string;
+  /** When the cluster data was last known current (epoch ms). */
+  readonly lastSync?: number;
 }
 
 /** Sent by the server whenever the source in use, its counts or its problems change. */
@@ -44,13 +53,18 @@ export interface StatusParams {
   readonly trusted: boolean;
   /** The ITS and WDS contexts, when a cluster source is configured. */
   readonly contexts?: { readonly its: ContextState; readonly wds: ContextState };
-  /** Problems worth showing: unreadable files, unreachable contexts, bad settings. */
+  /** Problems with the source itself: unreachable contexts, bad settings. */
   readonly errors: readonly string[];
+  /** The first problems found in workspace files (unreadable, invalid manifests), then a count. */
+  readonly fileProblems: readonly string[];
 }
 
 export const StatusNotification = new NotificationType<StatusParams>('kubestellar/status');
 
-/** Asks what a policy binds. Without a position, every policy of the document is explained. */
+/**
+ * Asks what a policy binds: with a position, the policy of the YAML document holding it; without one,
+ * or when that document is no policy, every policy of the file.
+ */
 export interface ExplainParams {
   readonly uri: string;
   readonly position?: Position;
@@ -59,19 +73,16 @@ export interface ExplainParams {
 /** A WEC as the matches view shows it. */
 export interface ExplainedWec {
   readonly name: string;
+  /** Its labels, when the inventory knows the WEC. */
   readonly labels: Readonly<Record<string, string>>;
   /** Where its ManagedCluster was read from, when it came from a file. */
   readonly location?: SourceLink;
 }
 
 /** A workload object as the matches view shows it. */
-export interface ExplainedObject {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
+export interface ExplainedObject extends ObjectRef {
+  /** The object's kind, when the inventory knows the object. */
+  readonly kind?: string;
   readonly location?: SourceLink;
 }
 
@@ -81,24 +92,25 @@ export interface SourceLink {
   readonly offset: number;
 }
 
+/** A selector in canonical form, valid or not, as the core explains it. */
+export type ExplainedSelector = SelectorExplanation;
+
 export interface ExplainedClause {
   readonly index: number;
-  /** A one-line summary of the clause's tests, e.g. `apps deployments in ns web`. */
-  readonly summary: string;
-  readonly range: Range;
   readonly objects: readonly ExplainedObject[];
+  readonly objectSelectors: readonly ExplainedSelector[];
+  readonly namespaceSelectors: readonly ExplainedSelector[];
 }
 
 export interface ExplainedPolicy {
-  readonly name?: string;
-  /** The range of the policy's document in the requested file. */
+  readonly name: string;
+  /** The range of the policy's name (or first line), for navigation. */
   readonly range: Range;
-  /** The canonical selector strings (what `kubectl get -l` takes), one per cluster selector. */
-  readonly clusterSelectors: readonly string[];
   readonly wecs: readonly ExplainedWec[];
+  readonly clusterSelectors: readonly ExplainedSelector[];
   readonly clauses: readonly ExplainedClause[];
-  /** Why the policy binds nothing or is unresolvable, when that is the case. */
-  readonly problems: readonly string[];
+  /** Why the controller would not resolve the policy (then it binds nothing). */
+  readonly errors: readonly string[];
 }
 
 export interface ExplainResult {

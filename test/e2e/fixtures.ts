@@ -126,12 +126,34 @@ export function emptyKeyPosition(text: string): { line: number; character: numbe
   return { line, character: lines[line].length };
 }
 
-/** BP codes named in a file's comments: the broken examples say which problems they show. */
-export function codesNamedInComments(text: string): string[] {
-  const codes = new Set<string>();
-  for (const line of text.split('\n')) {
-    const comment = line.match(/(^|\s)#(.*)$/);
-    for (const match of comment?.[2].matchAll(/\bBP\d{4}\b/g) ?? []) codes.add(match[0]);
-  }
-  return [...codes].sort();
+/**
+ * The broken examples (examples/policies/broken/) mark each mistake with a `# mistake: ...`
+ * comment on its line. Returns those lines, 0-based.
+ */
+export function mistakeLines(text: string): number[] {
+  return text.split('\n').flatMap((line, index) => (/#\s*mistake\b/i.test(line) ? [index] : []));
 }
+
+/**
+ * The rule (server/src/core/rules.ts) each broken example demonstrates, by file name. A file
+ * listed here that no longer exists fails the suite, so a rename cannot drop its check silently.
+ */
+export const BROKEN_EXAMPLE_CODES: Readonly<Record<string, string>> = {
+  'syntax-error.yaml': 'BP1001',
+  'duplicate-key.yaml': 'BP1002',
+  'apiversion-kind-in-clause.yaml': 'BP1103',
+  'singleton-under-spec.yaml': 'BP1103',
+  'create-only-only.yaml': 'BP1105',
+  'null-matchlabels.yaml': 'BP1106',
+  'operator-lowercase.yaml': 'BP1201',
+  'in-without-values.yaml': 'BP1202',
+  'exists-with-values.yaml': 'BP1203',
+  'bad-object-selector-key.yaml': 'BP1204',
+  'wildcard-with-others.yaml': 'BP1301',
+  'kind-in-resources.yaml': 'BP1302',
+  'namespaced-policy.yaml': 'BP1303',
+  'multiwec-not-implemented.yaml': 'BP1304',
+  'missing-cluster-selectors.yaml': 'BP1305',
+  'apigroup-with-version.yaml': 'BP1306',
+  'duplicate-entries.yaml': 'BP1307',
+};

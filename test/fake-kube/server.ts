@@ -80,8 +80,6 @@ export interface FakeKubeOptions {
   readonly maxPageSize?: number;
   /** How many watch events each resource keeps for resuming watches; older resource versions get 410. */
   readonly eventHistory?: number;
-  /** Send a BOOKMARK on every watch that asked for them at this interval. */
-  readonly bookmarkIntervalMs?: number;
 }
 
 interface WatchEvent {
@@ -188,6 +186,18 @@ function parseRoute(pathname: string): Route {
   }
 }
 
+/** The index of the first key greater than `bound` (or equal to it, unless `strict`) in sorted `keys`. */
+function firstIndexAfter(keys: readonly string[], bound: string, strict: boolean): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle] < bound || (strict && keys[middle] === bound)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 const WRITE_VERBS: Readonly<Record<string, string>> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
 export class FakeKubeApiServer {
@@ -199,7 +209,6 @@ export class FakeKubeApiServer {
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
   private readonly forbidden: RequestMatch[] = [];
   private readonly faults: { rule: Fault; remaining: number }[] = [];
-  private bookmarkTimer: NodeJS.Timeout | undefined;
   private tokens: Record<string, string>;
   private currentRv = 1;
   private boundPort = 0;
@@ -232,9 +241,6 @@ export class FakeKubeApiServer {
       });
     });
     this.boundPort = (this.server.address() as { port: number }).port;
-    if (this.options.bookmarkIntervalMs) {
-      this.bookmarkTimer = setInterval(() => this.sendBookmarks(), this.options.bookmarkIntervalMs);
-    }
     return this.boundPort;
   }
 
@@ -244,7 +250,6 @@ export class FakeKubeApiServer {
 
   /** Stops listening and cuts every connection, as a crashed or unreachable server would. */
   async close(): Promise<void> {
-    clearInterval(this.bookmarkTimer);
     for (const timer of this.pendingTimers) clearTimeout(timer);
     this.pendingTimers.clear();
     for (const store of this.stores.values()) store.watchers.clear();
@@ -564,10 +569,14 @@ export class FakeKubeApiServer {
     }
     const requested = query.limit ? Number(query.limit) : Number.POSITIVE_INFINITY;
     const pageSize = Math.min(requested > 0 ? requested : Number.POSITIVE_INFINITY, this.options.maxPageSize ?? Number.POSITIVE_INFINITY);
-    const prefix = namespace === undefined ? undefined : `${namespace}/`;
-    const keys = store.keys().filter((key) => (prefix === undefined || key.startsWith(prefix)) && (after === undefined || key > after));
-    const page = keys.slice(0, pageSize);
-    const remaining = keys.length - page.length;
+    // Keys sort by namespace then name, so a namespace's objects are one run of the sorted keys.
+    const keys = store.keys();
+    const prefix = namespace === undefined ? '' : `${namespace}/`;
+    const from = firstIndexAfter(keys, after !== undefined && after > prefix ? after : prefix, after !== undefined && after > prefix);
+    // '0' is the character after '/', so `${namespace}0` bounds the run of keys starting `${namespace}/`.
+    const end = namespace === undefined ? keys.length : firstIndexAfter(keys, `${namespace}0`, false);
+    const page = keys.slice(from, Math.min(end, from + pageSize));
+    const remaining = end - from - page.length;
     const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
     if (remaining > 0) {
       metadata.continue = Buffer.from(JSON.stringify({ rv: listRv, after: page[page.length - 1] })).toString('base64url');

@@ -299,10 +299,19 @@ export class LspClient {
     }
   }
 
-  /** Resolves with the first diagnostics published for `uri` at `version`. */
-  async waitForDiagnostics(uri: string, version: number, timeoutMs?: number): Promise<Diagnostic[]> {
-    const find = (): PublishDiagnosticsParams | undefined => this.diagnostics.get(uri)?.find((params) => params.version === version);
-    await this.waitFor(`diagnostics for ${uri} version ${version}`, () => find() !== undefined, timeoutMs);
+  /** How many diagnostics notifications arrived for `uri` so far (for `waitForDiagnostics`' `after`). */
+  publishedCount(uri: string): number {
+    return this.diagnostics.get(uri)?.length ?? 0;
+  }
+
+  /**
+   * Resolves with the first diagnostics published for `uri` at `version`, among the notifications
+   * after the first `after` ones (to wait for a re-publication of a version already seen).
+   */
+  async waitForDiagnostics(uri: string, version: number, after = 0, timeoutMs?: number): Promise<Diagnostic[]> {
+    const find = (): PublishDiagnosticsParams | undefined =>
+      this.diagnostics.get(uri)?.slice(after).find((params) => params.version === version);
+    await this.waitFor(`diagnostics for ${uri} version ${version} (after ${after} earlier ones)`, () => find() !== undefined, timeoutMs);
     return find()!.diagnostics;
   }
 

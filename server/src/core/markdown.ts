@@ -2,7 +2,7 @@
  * Small text helpers shared by hover, inlay hints and completion, so that every feature words
  * counts, name lists and the "nothing loaded" situation the same way.
  */
-import type { Inventory } from './types';
+import type { Inventory, WorkloadObject } from './types';
 
 /** What a user must do when there is nothing to match against. */
 export const NO_INVENTORY_MESSAGE =
@@ -50,4 +50,10 @@ export function plainNameList(names: readonly string[], limit: number): string {
   const shown = names.slice(0, Math.max(1, limit));
   const rest = names.length - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+/** How an object is named in hints, hovers and completions: `deployments.apps web/frontend`. */
+export function objectName(object: WorkloadObject): string {
+  const resource = object.group ? `${object.resource}.${object.group}` : object.resource;
+  return object.namespace ? `${resource} ${object.namespace}/${object.name}` : `${resource} ${object.name}`;
 }

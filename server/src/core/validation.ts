@@ -165,6 +165,8 @@ function schemaFindings(text: string, ast: Ast, kind: SchemaKind, errors: readon
   const findings: Finding[] = [];
   for (const error of errors) {
     const path = error.path;
+    // The API server ignores `status` when an object is created or updated (status subresource).
+    if (path[0] === 'status') continue;
     switch (error.keyword) {
       case 'additionalProperties':
         findings.push(unknownFieldFinding(text, ast, kind, path, ctx));
@@ -208,7 +210,8 @@ function typeFinding(text: string, ast: Ast, path: YamlPath, error: SchemaError)
   const expected = String(error.params.type ?? 'another type');
   const node = nodeAt(ast, path);
   const range = rangeForPath(ast, path);
-  const described = expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : expected === 'boolean' ? '`true` or `false`' : `a ${expected}`;
+  const names: Record<string, string> = { array: 'a list', object: 'a mapping', boolean: '`true` or `false`', string: 'a string', integer: 'an integer', number: 'a number' };
+  const described = expected.split(',').map((type) => names[type] ?? `a ${type}`).join(' or ');
   let fixes: FixSpec[] | undefined;
   // A single string where a list of strings is expected (`resources: deployments`) has one certain repair.
   if (expected === 'array' && isScalar(node) && typeof node.value === 'string' && node.range) {
@@ -651,7 +654,9 @@ function driftMessage(model: PolicyModel, resolution: PolicyResolution, ctx: Fea
   if (!binding) return undefined;
   const predictedWecs = new Set<string>(resolution.wecs.map((w) => w.name));
   const boundWecs = new Set<string>(binding.destinations);
-  const key = (o: { group: string; resource: string; namespace: string; name: string }) => `${o.group}/${o.resource}/${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+  // kubectl's way of naming a resource of a group: `deployments.apps web/frontend`.
+  const key = (o: { group: string; resource: string; namespace: string; name: string }) =>
+    `${o.group ? `${o.resource}.${o.group}` : o.resource} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
   const predictedObjects = new Set<string>(resolution.objects.map(({ object }) => key(object)));
   const boundObjects = new Set<string>(binding.objects.map(key));
   const parts: string[] = [];

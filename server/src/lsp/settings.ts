@@ -27,8 +27,9 @@ export interface KubestellarSettings {
   readonly hoverMaxListedNames: number;
 }
 
-export const DEFAULT_INCLUDE: readonly string[] = ['**/*.yaml', '**/*.yml'];
-export const DEFAULT_EXCLUDE: readonly string[] = ['**/node_modules/**', '**/.git/**'];
+// The loader also skips dependency, build and hidden folders whatever these say.
+export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{yaml,yml}'];
+export const DEFAULT_EXCLUDE: readonly string[] = [];
 
 export const DEFAULT_SETTINGS: KubestellarSettings = {
   source: 'auto',
@@ -94,14 +95,16 @@ export function checkSettings(raw: unknown): CheckedSettings {
   else if (maxNames !== undefined && maxNames !== null) bad('hover.maxListedNames', maxNames, 'a whole number of at least 1');
 
   const kubeconfig = optionalString('kubeconfig');
+  const itsContext = optionalString('its.context');
+  const wdsContext = optionalString('wds.context');
   return {
     settings: {
       source: checkedSource,
       include: globs('workspace.include', DEFAULT_INCLUDE),
       exclude: globs('workspace.exclude', DEFAULT_EXCLUDE),
-      kubeconfig: kubeconfig === undefined ? undefined : expandHome(kubeconfig),
-      itsContext: optionalString('its.context'),
-      wdsContext: optionalString('wds.context'),
+      ...(kubeconfig !== undefined ? { kubeconfig: expandHome(kubeconfig) } : {}),
+      ...(itsContext !== undefined ? { itsContext } : {}),
+      ...(wdsContext !== undefined ? { wdsContext } : {}),
       inlayHintsEnabled,
       hoverMaxListedNames,
     },
@@ -124,27 +127,35 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Pulls the raw section for a resource (or for the window when `scopeUri` is undefined). */
+export type PullSettings = (scopeUri: string | undefined) => Promise<unknown>;
+
 export interface SettingsStoreOptions {
-  /** Pulls the raw section for a resource (or the window when `scopeUri` is undefined). */
-  readonly pull?: (scopeUri: string | undefined) => Promise<unknown>;
-  /** Called once per distinct problem so that a bad value is reported but not on every request. */
+  /** Called once per distinct problem, so that a bad value is reported but not on every request. */
   readonly onProblem: (message: string) => void;
 }
 
 export class SettingsStore {
-  private readonly cache = new Map<string, Promise<KubestellarSettings>>();
+  private readonly cache = new Map<string, Promise<CheckedSettings>>();
   private pushed: unknown;
+  private pullFromClient: PullSettings | undefined;
   private readonly reported = new Set<string>();
 
   constructor(private readonly options: SettingsStoreOptions) {}
 
-  /** The settings that apply to one document. */
-  forResource(uri: string): Promise<KubestellarSettings> {
-    return this.lookup(uri);
+  /** Set once the client said it answers `workspace/configuration`. */
+  usePull(pull: PullSettings): void {
+    this.pullFromClient = pull;
+    this.cache.clear();
   }
 
-  /** The window-wide settings (source, contexts, workspace globs). */
-  forWindow(): Promise<KubestellarSettings> {
+  /** The settings that apply to one document. */
+  async forResource(uri: string): Promise<KubestellarSettings> {
+    return (await this.lookup(uri)).settings;
+  }
+
+  /** The window-wide settings (source, contexts, workspace globs), with what was wrong in them. */
+  forWindow(): Promise<CheckedSettings> {
     return this.lookup(undefined);
   }
 
@@ -157,18 +168,23 @@ export class SettingsStore {
     if (isRecord(pushed) && SETTINGS_SECTION in pushed) this.pushed = pushed[SETTINGS_SECTION];
   }
 
-  private lookup(scopeUri: string | undefined): Promise<KubestellarSettings> {
+  /** Drops a closed document's entry. */
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  private lookup(scopeUri: string | undefined): Promise<CheckedSettings> {
     const key = scopeUri ?? '';
     let answer = this.cache.get(key);
     if (!answer) {
       answer = this.pull(scopeUri).then((raw) => {
-        const { settings, problems } = checkSettings(raw);
-        for (const problem of problems) {
+        const checked = checkSettings(raw);
+        for (const problem of checked.problems) {
           if (this.reported.has(problem)) continue;
           this.reported.add(problem);
           this.options.onProblem(problem);
         }
-        return settings;
+        return checked;
       });
       this.cache.set(key, answer);
     }
@@ -176,13 +192,14 @@ export class SettingsStore {
   }
 
   private async pull(scopeUri: string | undefined): Promise<unknown> {
-    if (!this.options.pull) return this.pushed;
+    if (!this.pullFromClient) return this.pushed;
     try {
-      return await this.options.pull(scopeUri);
+      return await this.pullFromClient(scopeUri);
     } catch (error) {
-      // A client that fails to answer should not break features: the defaults are a fine answer.
-      this.options.onProblem(`could not read settings: ${error instanceof Error ? error.message : String(error)}`);
+      // A client that fails to answer must not break features: the defaults are a fine answer,
+      // and the next request asks again.
       this.cache.delete(scopeUri ?? '');
+      this.options.onProblem(`could not read settings: ${error instanceof Error ? error.message : String(error)}`);
       return this.pushed;
     }
   }

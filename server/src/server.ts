@@ -1,0 +1,396 @@
+/**
+ * The KubeStellar language server: wires LSP messages to the pure language service in `core/`.
+ *
+ * Started by the VS Code client over IPC (`--node-ipc`), or by any other LSP client with `--stdio`.
+ * This file holds no KubeStellar logic of its own: it keeps documents in sync, pulls settings per
+ * document, picks the inventory source, converts offsets to positions at the edge, and runs every
+ * handler under one guard, so a failing request is logged and answered neutrally instead of
+ * taking the server down.
+ */
+import { promises as fs } from 'node:fs';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocumentEdit,
+  TextDocuments,
+  TextDocumentSyncKind,
+  createConnection,
+  type ClientCapabilities,
+  type CodeAction,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceEdit,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { ClusterInventorySource, listContexts } from './cluster';
+import type { ParsedFile } from './core/document';
+import { getLanguageService } from './core/languageService';
+import type { CoreSettings, OffsetEdit } from './core/types';
+import { InventorySource } from './inventorySource';
+import { toCompletionList, toDiagnostic, toDocumentSymbol, toFoldingRanges, toHover, toInlayHint } from './lsp/convert';
+import { buildExplainResult } from './lsp/explain';
+import { HandlerGuard } from './lsp/guard';
+import { toOffsetRange, toTextEdit } from './lsp/positions';
+import { SETTINGS_SECTION, SettingsStore, toCoreSettings } from './lsp/settings';
+import { resourcesSelectedBy } from './lsp/watchedResources';
+import {
+  ExplainRequest,
+  ListContextsRequest,
+  RefreshInventoryRequest,
+  SetTrustNotification,
+  StatusNotification,
+  type InitializationOptions,
+  type StatusParams,
+} from './protocol';
+import { WorkspaceInventory } from './workspace/loader';
+
+const TRANSPORT_FLAGS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
+if (!process.argv.some((arg) => TRANSPORT_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)))) {
+  process.stderr.write('KubeStellar language server: start it with --stdio (or --node-ipc, --socket=PORT, --pipe=NAME).\n');
+  process.exit(2);
+}
+
+/** The code-action kind of "fix everything that has a certain fix", for `editor.codeActionsOnSave`. */
+const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kubestellar`;
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const guard = new HandlerGuard({ error: (message) => connection.console.error(message) });
+
+let client: ClientCapabilities = {};
+let trusted = false;
+let roots: string[] = [];
+
+const settings = new SettingsStore({
+  onProblem: (message) => connection.console.warn(message),
+});
+
+const inventory = new InventorySource({
+  createWorkspace: (options) => new WorkspaceInventory(options),
+  createCluster: (options) =>
+    new ClusterInventorySource({ ...options, log: (message) => connection.console.info(message) }),
+  log: { info: (message) => connection.console.info(message), error: (message) => connection.console.error(message) },
+});
+
+const service = getLanguageService({ getInventory: () => inventory.inventory });
+
+function parse(document: TextDocument): ParsedFile {
+  return service.parse(document.uri, document.version, document.getText());
+}
+
+async function coreSettings(uri: string): Promise<CoreSettings> {
+  return toCoreSettings(await settings.forResource(uri));
+}
+
+// --- lifecycle ------------------------------------------------------------------------------
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  client = params.capabilities;
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
+  trusted = options.trusted === true;
+  roots = workspaceRoots(params.workspaceFolders, params.rootUri);
+  if (client.workspace?.configuration) {
+    settings.usePull((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }));
+  }
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      // `:` and space start a value, `-` a list item, quotes a quoted value, `/` the name part of a
+      // prefixed label key.
+      completionProvider: { triggerCharacters: [':', ' ', '-', '"', "'", '/'] },
+      hoverProvider: true,
+      inlayHintProvider: true,
+      documentSymbolProvider: { label: 'KubeStellar' },
+      foldingRangeProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'kubestellar-bindingpolicy' },
+  };
+});
+
+connection.onInitialized(
+  guard.wrap('initialized', undefined, async () => {
+    if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+    }
+    if (client.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) =>
+        guard.run('workspace folders change', async () => {
+          const removed = new Set(workspaceRoots(event.removed, null));
+          roots = [...roots.filter((root) => !removed.has(root)), ...workspaceRoots(event.added, null)];
+          await configureInventory();
+        }),
+      );
+    }
+    await configureInventory();
+  }),
+);
+
+connection.onShutdown(() => inventory.dispose());
+
+function workspaceRoots(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null): string[] {
+  const uris = folders?.length ? folders.map((folder) => folder.uri) : rootUri ? [rootUri] : [];
+  return uris.map((uri) => URI.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
+}
+
+/** Applies the window settings, trust and roots to the inventory source. */
+async function configureInventory(): Promise<void> {
+  const { settings: current, problems } = await settings.forWindow();
+  await inventory.configure(current, trusted, roots, problems);
+}
+
+// --- settings and trust ---------------------------------------------------------------------
+
+connection.onDidChangeConfiguration(
+  guard.wrap('configuration change', undefined, async (params) => {
+    settings.invalidate(params.settings);
+    await configureInventory();
+    // Per-document settings (inlay hints, hover limits) may have changed even if the inventory did not.
+    validateAll();
+    refreshInlayHints();
+  }),
+);
+
+connection.onNotification(
+  SetTrustNotification,
+  guard.wrap('setTrust', undefined, async (params) => {
+    if (params.trusted === trusted) return;
+    trusted = params.trusted === true;
+    connection.console.info(`workspace trust: ${trusted ? 'trusted' : 'not trusted'}`);
+    await configureInventory();
+  }),
+);
+
+// --- the inventory --------------------------------------------------------------------------
+
+let lastStatus = '';
+let inventoryGeneration = -1;
+let inventoryChangeQueued = false;
+
+/**
+ * Reacts to a changed inventory or status: reports the status and, when the inventory really
+ * changed, re-validates the open documents and asks for fresh inlay hints. Changes arriving in
+ * the same turn are handled once.
+ */
+inventory.onDidChange(() => {
+  if (inventoryChangeQueued) return;
+  inventoryChangeQueued = true;
+  setImmediate(() =>
+    guard.run('inventory change', () => {
+      inventoryChangeQueued = false;
+      sendStatus(inventory.status);
+      const generation = inventory.inventory.generation;
+      if (generation === inventoryGeneration) return;
+      inventoryGeneration = generation;
+      validateAll();
+      refreshInlayHints();
+    }),
+  );
+});
+
+function sendStatus(status: StatusParams): void {
+  const serialized = JSON.stringify(status);
+  if (serialized === lastStatus) return;
+  lastStatus = serialized;
+  void connection.sendNotification(StatusNotification, status);
+}
+
+function refreshInlayHints(): void {
+  if (client.workspace?.inlayHint?.refreshSupport) {
+    connection.languages.inlayHint.refresh().catch((error: unknown) => guard.report('inlay hint refresh', error));
+  }
+}
+
+/** Tells the cluster source which resource types the open policies can select. */
+function updateWatchedResources(): void {
+  inventory.watchResources(resourcesSelectedBy(documents.all().map(parse)));
+}
+
+connection.onDidChangeWatchedFiles(
+  guard.wrap('watched files change', undefined, async (params) => {
+    for (const change of params.changes) {
+      const uri = URI.parse(change.uri);
+      if (uri.scheme !== 'file') continue;
+      inventory.updateFromDisk(change.uri, change.type === FileChangeType.Deleted ? undefined : await readFileOrUndefined(uri.fsPath));
+    }
+  }),
+);
+
+async function readFileOrUndefined(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    // Gone again (or unreadable) by the time we look: for the inventory it does not exist.
+    return undefined;
+  }
+}
+
+connection.onRequest(
+  RefreshInventoryRequest,
+  guard.wrap('refreshInventory', undefined as unknown as StatusParams, async () => {
+    await inventory.refresh();
+    const status = inventory.status;
+    sendStatus(status);
+    return status;
+  }),
+);
+
+connection.onRequest(
+  ListContextsRequest,
+  guard.wrap('listContexts', { contexts: [], error: 'listing contexts failed; see the KubeStellar output' }, async (params) => {
+    if (!trusted) return { contexts: [], error: 'the workspace is not trusted, so kubeconfig files are not read' };
+    const kubeconfig = params?.kubeconfig ?? (await settings.forWindow()).settings.kubeconfig;
+    const listed = listContexts(kubeconfig);
+    return { contexts: listed.contexts, currentContext: listed.current, ...(listed.error ? { error: listed.error } : {}) };
+  }),
+);
+
+// --- documents and diagnostics --------------------------------------------------------------
+
+documents.onDidChangeContent((event) =>
+  guard.run('document change', async () => {
+    const { document } = event;
+    // An edited manifest changes the workspace inventory right away, not only once it is saved.
+    inventory.updateBuffer(document.uri, document.getText());
+    await validate(document);
+    updateWatchedResources();
+  }),
+);
+
+documents.onDidClose((event) =>
+  guard.run('document close', async () => {
+    const { uri } = event.document;
+    service.close(uri);
+    settings.forget(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    updateWatchedResources();
+    const file = URI.parse(uri);
+    inventory.closeBuffer(uri, file.scheme === 'file' ? await readFileOrUndefined(file.fsPath) : undefined);
+  }),
+);
+
+/**
+ * Validates one document version and publishes the result tagged with that version. When a newer
+ * version arrived while the settings were being read, nothing is published: the newer version's
+ * own validation will be.
+ */
+async function validate(document: TextDocument): Promise<void> {
+  const { uri, version } = document;
+  const core = await coreSettings(uri);
+  const current = documents.get(uri);
+  if (!current || current.version !== version) return;
+  const diagnostics = service.validate(parse(current), core).map((diagnostic) => toDiagnostic(current, diagnostic));
+  await connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+function validateAll(): void {
+  for (const document of documents.all()) guard.run(`validate ${document.uri}`, () => validate(document));
+}
+
+// --- features -------------------------------------------------------------------------------
+
+connection.onCodeAction(
+  guard.wrap('codeAction', [] as CodeAction[], async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const file = parse(document);
+    const core = await coreSettings(document.uri);
+    const wanted = (kind: string): boolean =>
+      !params.context.only || params.context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
+    const actions: CodeAction[] = [];
+    if (wanted(CodeActionKind.QuickFix)) {
+      for (const fix of service.quickFixes(file, toOffsetRange(document, params.range), core)) {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [toDiagnostic(document, fix.diagnostic)],
+          isPreferred: fix.isPreferred,
+          edit: workspaceEdit(document, fix.edits),
+        });
+      }
+    }
+    if (wanted(FIX_ALL_KIND)) {
+      const edits = service.fixAll(file, core);
+      if (edits.length > 0) actions.push({ title: 'Fix all KubeStellar problems', kind: FIX_ALL_KIND, edit: workspaceEdit(document, edits) });
+    }
+    return actions;
+  }),
+);
+
+/** A versioned edit where the client supports it, so a stale fix is refused instead of misapplied. */
+function workspaceEdit(document: TextDocument, edits: readonly OffsetEdit[]): WorkspaceEdit {
+  const textEdits = edits.map((edit) => toTextEdit(document, edit));
+  if (client.workspace?.workspaceEdit?.documentChanges) {
+    return { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, textEdits)] };
+  }
+  return { changes: { [document.uri]: textEdits } };
+}
+
+connection.onCompletion(
+  guard.wrap('completion', null, async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const list = service.complete(parse(document), document.offsetAt(params.position), await coreSettings(document.uri));
+    return toCompletionList(document, list);
+  }),
+);
+
+connection.onHover(
+  guard.wrap('hover', null, async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const result = service.hover(parse(document), document.offsetAt(params.position), await coreSettings(document.uri));
+    return result ? toHover(document, result) : null;
+  }),
+);
+
+connection.languages.inlayHint.on(
+  guard.wrap('inlayHint', null, async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const core = await coreSettings(document.uri);
+    if (!core.inlayHints) return [];
+    return service.inlayHints(parse(document), toOffsetRange(document, params.range), core).map((hint) => toInlayHint(document, hint));
+  }),
+);
+
+connection.onDocumentSymbol(
+  guard.wrap('documentSymbol', null, (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    return service.documentSymbols(parse(document)).map((symbol) => toDocumentSymbol(document, symbol));
+  }),
+);
+
+connection.onFoldingRanges(
+  guard.wrap('foldingRange', null, (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    return toFoldingRanges(document, service.foldingRanges(parse(document)));
+  }),
+);
+
+connection.onRequest(
+  ExplainRequest,
+  guard.wrap('explain', null, (params) => {
+    const document = documents.get(params.uri);
+    if (!document) return null;
+    const file = parse(document);
+    const offset = params.position ? document.offsetAt(params.position) : undefined;
+    return buildExplainResult(document, file, service.explain(file), inventory.inventory, offset);
+  }),
+);
+
+process.on('unhandledRejection', (reason) => guard.report('unhandled promise', reason));
+
+documents.listen(connection);
+connection.listen();
