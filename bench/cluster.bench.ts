@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ClusterInventorySource } from '../server/src/cluster';
+import { getLanguageService } from '../server/src/core/languageService';
 import type { Inventory } from '../server/src/core/types';
 import { writeKubeconfig } from '../test/fake-kube/kubeconfig';
 import { generateTestPki } from '../test/fake-kube/pki';
@@ -91,18 +92,10 @@ spec:
 /**
  * Hover latency of the language service over the synced inventory: the policy's name (its totals:
  * WECs and objects bound) and a cluster selector, first hover (which builds the match index) and
- * the median of 50. The language service is loaded here, not at the top, so that the cluster
- * numbers above can be measured even while the core is incomplete.
+ * the median of 50.
  */
-async function measureHoverLatency(inventory: Inventory): Promise<void> {
-  let languageService: typeof import('../server/src/core/languageService');
-  try {
-    languageService = await import('../server/src/core/languageService');
-  } catch (err) {
-    console.log(`hover latency: not measured, the language service does not load yet (${(err as Error).message.split('\n')[0]})`);
-    return;
-  }
-  const service = languageService.getLanguageService({ getInventory: () => inventory });
+function measureHoverLatency(inventory: Inventory): void {
+  const service = getLanguageService({ getInventory: () => inventory });
   const file = service.parse('file:///bench/gold-apps.yaml', 1, HOVERED_POLICY);
   const targets = [
     { label: 'policy name (totals)', offset: HOVERED_POLICY.indexOf('gold-apps') + 2 },
@@ -176,7 +169,7 @@ async function main(): Promise<void> {
     );
     console.log(`${RELABELLED} watch events (label changes) visible in the inventory after ${ms(performance.now() - eventsStarted)}`);
 
-    await measureHoverLatency(source.inventory);
+    measureHoverLatency(source.inventory);
   } finally {
     source.stop();
     child.disconnect();

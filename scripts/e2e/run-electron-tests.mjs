@@ -4,7 +4,7 @@
 // shared/e2e/REAL-VSCODE.md. On a Linux machine without a display, run it under `xvfb-run -a`.
 //
 // Usage: npm run test:electron    (KS_VSCODE_VERSION picks the VS Code version, default 1.100.3)
-import { cp, mkdir } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { REPO_ROOT, createStateDir, removeStateDir } from './code-server.mjs';
@@ -13,7 +13,6 @@ const state = await createStateDir('ks-e2e-electron-');
 // The suite edits files (quick fixes), so it gets a scratch copy of the examples.
 const workspace = join(state.root, 'workspace');
 await cp(join(REPO_ROOT, 'examples'), workspace, { recursive: true });
-await mkdir(join(REPO_ROOT, '.vscode-test'), { recursive: true });
 
 let exitCode = 1;
 try {

@@ -55,30 +55,32 @@ const state = await createStateDir('ks-e2e-exthost-');
 const workspace = join(state.root, 'workspace');
 await cp(workspaceSource, workspace, { recursive: true });
 
-const server = await startCodeServer(state);
-const browser = await launchBrowser(state);
+let server;
+let browser;
 let exitCode = 1;
 try {
+  server = await startCodeServer(state);
+  browser = await launchBrowser(state);
+  const { page } = browser;
   let testsEnded = false;
-  const finished = new Promise((resolveExit) => {
-    // The workbench forwards its own log lines here too; only the suite's output is worth printing.
-    browser.page.exposeFunction('codeAutomationLog', (_level, args) => {
-      const text = format(...(Array.isArray(args) ? args : [args])).replace(/\n$/, '');
-      if (testsEnded || WORKBENCH_CHATTER.some((chatter) => chatter.test(text))) return;
-      console.log(text);
-    });
-    browser.page.exposeFunction('codeAutomationExit', (code) => {
-      testsEnded = true;
-      resolveExit(Number(code));
-    });
+  let resolveExit;
+  const finished = new Promise((resolve) => (resolveExit = resolve));
+  // The workbench forwards its own log lines here too; only the suite's output is worth printing.
+  await page.exposeFunction('codeAutomationLog', (_level, args) => {
+    const text = format(...(Array.isArray(args) ? args : [args])).replace(/\n$/, '');
+    if (!testsEnded && !WORKBENCH_CHATTER.some((chatter) => chatter.test(text))) console.log(text);
   });
-  const timedOut = new Promise((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), RUN_TIMEOUT_MS).unref());
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    testsEnded = true;
+    resolveExit(Number(code));
+  });
+  const timedOut = new Promise((resolve) => setTimeout(() => resolve('timeout'), RUN_TIMEOUT_MS).unref());
   const url = server.workbenchUrl(workspace, [
     ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
     ['extensionTestsPath', server.remoteUri(testsPath)],
   ]);
   console.log(`[e2e] ${manifest.publisher}.${manifest.name} in code-server ${server.url}, workspace ${workspace}`);
-  await browser.page.goto(url);
+  await page.goto(url);
   const result = await Promise.race([finished, timedOut]);
   if (result === 'timeout') {
     console.log(`[e2e] the extension tests did not finish within ${RUN_TIMEOUT_MS / 1000} s`);
@@ -86,12 +88,12 @@ try {
     exitCode = result;
   }
   if (exitCode !== 0) {
-    await screenshot(browser.page, 'extension-tests-failure').then((path) => console.log(`[e2e] screenshot: ${path}`));
+    console.log(`[e2e] screenshot: ${await screenshot(page, 'extension-tests-failure')}`);
     await printFailureReport({ state, server, consoleLines: browser.consoleLines });
   }
 } finally {
-  await browser.close();
-  await server.stop();
+  await browser?.close();
+  await server?.stop();
   await removeStateDir(state);
 }
 console.log(

@@ -61,13 +61,13 @@ export function chooseSource(
     return { source: 'workspace', reason: 'kubestellar.source is "workspace"', wantCluster: false, errors: [] };
   }
   const explicit = config.source === 'cluster';
-  if (!trusted) {
-    const reason = 'the workspace is not trusted, so no cluster is contacted';
-    return { source: 'workspace', reason, wantCluster: false, errors: explicit ? [`kubestellar.source is "cluster" but ${reason}`] : [] };
-  }
   const missing = [!config.itsContext && 'kubestellar.its.context', !config.wdsContext && 'kubestellar.wds.context'].filter(Boolean);
   if (missing.length > 0) {
     const reason = `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`;
+    return { source: 'workspace', reason, wantCluster: false, errors: explicit ? [`kubestellar.source is "cluster" but ${reason}`] : [] };
+  }
+  if (!trusted) {
+    const reason = 'the workspace is not trusted, so no cluster is contacted';
     return { source: 'workspace', reason, wantCluster: false, errors: explicit ? [`kubestellar.source is "cluster" but ${reason}`] : [] };
   }
   const problems = (states: readonly ContextStatus['state'][]): string[] =>

@@ -191,7 +191,6 @@ inventory.onDidChange(() => {
       const generation = inventory.inventory.generation;
       if (generation === inventoryGeneration) return;
       inventoryGeneration = generation;
-      validateAll();
       refreshInlayHints();
     }),
   );

@@ -214,11 +214,16 @@ describe('initial sync', () => {
   test('lists are paginated with limit and continue', async () => {
     const its = await startIts({ maxPageSize: 3 });
     for (let index = 4; index <= 10; index++) its.put(MC_GROUP, 'managedclusters', managedCluster(`cluster${index}`, {}));
-    const wds = await startWds();
+    // The core group goes through a different client-node API than named groups: page it too.
+    const wds = await startWds({ maxPageSize: 1 });
     const cluster = source(options(kubeconfig(its, wds)));
+    cluster.ensureResources([{ group: 'apps', resource: 'deployments' }]);
     await cluster.start();
 
     assert.equal(cluster.inventory.wecs.length, 10);
+    assert.equal(objectIds(cluster, 'namespaces').length, 2);
+    assert.equal(objectIds(cluster, 'deployments').length, 2);
+    assert.equal(wds.requests.filter((request) => request.verb === 'list' && request.path === '/api/v1/namespaces').length, 2);
     const lists = its.requests.filter((request) => request.verb === 'list' && request.path.endsWith('/managedclusters'));
     assert.equal(lists.length, 4, 'ten objects in pages of three');
     assert.equal(lists[0].query.continue, undefined);
@@ -250,12 +255,12 @@ describe('watches keep the cache current', () => {
     const its = await startIts();
     const wds = await startWds();
     // A short request timeout also shows that it limits the wait for headers, not an idle watch stream.
-    const cluster = source(options(kubeconfig(its, wds), { requestTimeoutMs: 400 }));
+    const cluster = source(options(kubeconfig(its, wds), { requestTimeoutMs: 1000 }));
     await cluster.start();
     let notifications = 0;
     cluster.onDidChange(() => notifications++);
     const generation = cluster.inventory.generation;
-    await delay(600);
+    await delay(1200);
 
     its.put(MC_GROUP, 'managedclusters', managedCluster('cluster4', { location: 'edge' }));
     await waitFor('cluster4 added', () => wecNames(cluster).includes('cluster4'));
@@ -490,7 +495,7 @@ describe('faults', () => {
     assert.equal(cluster.status.wds.state, 'ready');
     assert.match(cluster.status.wds.message, /discovery skipped: 503 Service Unavailable: get \/apis\/example\.com\/v1 \(discovery\) in context wds$/);
     assert.ok(!cluster.inventory.resourceTypes.some((type) => type.group === 'example.com'));
-    assert.deepEqual(objectIds(cluster, 'deployments').length, 2, 'the other groups work');
+    assert.equal(objectIds(cluster, 'deployments').length, 2, 'the other groups work');
   });
 
   test('a server certificate the kubeconfig does not trust', async () => {

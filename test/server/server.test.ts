@@ -92,7 +92,7 @@ describe('language server over stdio, with examples/ as the workspace', () => {
     const status = await client.waitForStatus((candidate) => candidate.wecCount === 8);
     assert.equal(status.source, 'workspace');
     assert.equal(status.trusted, false);
-    assert.match(status.reason, /not trusted/);
+    assert.equal(status.reason, 'kubestellar.its.context and kubestellar.wds.context are not set');
     assert.ok(status.objectCount > 10);
     await client.waitFor('the file watcher registration', () =>
       client.registrations.some((registration) => registration.method === 'workspace/didChangeWatchedFiles'),
@@ -325,7 +325,10 @@ describe('language server: files changing on disk and source settings', () => {
   before(async () => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-server-test-'));
     fs.cpSync(path.join(EXAMPLES, 'inventory'), path.join(workspace, 'inventory'), { recursive: true });
-    client = await LspClient.start({ workspaceFolders: [workspace], settings: () => ({ source: 'cluster' }) });
+    client = await LspClient.start({
+      workspaceFolders: [workspace],
+      settings: () => ({ source: 'cluster', its: { context: 'its1' }, wds: { context: 'wds1' } }),
+    });
   });
 
   after(async () => {

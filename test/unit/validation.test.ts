@@ -65,7 +65,7 @@ const cases: Case[] = [
     code: 'BP1001', name: 'YAML syntax error',
     source: `${POLICY_HEAD}spec:
   clusterSelectors:
-  - matchLabels: {env: prod⟦⟧
+  - matchLabels: {env: pro⟦d⟧
 `,
     message: /YAML syntax error/,
   },

@@ -15,7 +15,8 @@ import { applyEdits } from '../core/codeActions';
 import { EMPTY_INVENTORY, type Inventory } from '../core/types';
 import { loadWorkspace } from '../workspace/loader';
 import { loadClusterInventoryOnce } from '../cluster';
-import { pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const USAGE = `Usage:
   bindingpolicy check PATH... [options]     report problems in BindingPolicy YAML
@@ -144,7 +145,7 @@ async function loadInventory(
   }
   if (values.workspace !== undefined) {
     const load = await loadWorkspace([values.workspace]);
-    for (const problem of load.problems) io.stderr(`warning: ${problem.uri}: ${problem.message}\n`);
+    for (const problem of load.problems) io.stderr(`warning: ${path.relative(io.cwd, fileURLToPath(problem.uri))}: ${problem.message}\n`);
     return load.inventory;
   }
   if (required) throw new UsageError('explain needs an inventory: --workspace DIR, or --kubeconfig with --its-context and --wds-context');

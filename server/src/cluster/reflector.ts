@@ -29,7 +29,7 @@ const MAX_PAGES = 100_000;
 const MIN_WATCH_TIMEOUT_SECONDS = 300;
 /** A watch that yields nothing for its whole timeout plus this grace is treated as stalled. */
 const WATCH_STALL_GRACE_MS = 30_000;
-/** A watch that ends this quickly without any event is retried with backoff, not at once. */
+/** A watch that ends this quickly is retried with backoff, not at once, so a server that closes every watch is not hammered. */
 const MIN_HEALTHY_WATCH_MS = 1_000;
 const BACKOFF_INITIAL_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
@@ -117,7 +117,12 @@ export class Reflector<T> {
     this.running = true;
     const run = ++this.run;
     this.firstAttempt = new Promise<void>((resolve) => (this.finishFirstAttempt = resolve));
-    void this.loop(run);
+    this.loop(run).catch((err: unknown) => {
+      // The loop handles request failures itself; this is a bug, reported rather than crashing the server.
+      this.currentFailure = new RequestFailure(`${this.type.resource}: internal error: ${(err as Error).message}`, 'other');
+      this.stop();
+      this.onStatus();
+    });
     return this.firstAttempt;
   }
 
@@ -155,7 +160,7 @@ export class Reflector<T> {
           continue;
         }
         const startedAt = Date.now();
-        const { outcome, events } = await this.watch(run);
+        const outcome = await this.watch(run);
         if (outcome === 'expired') {
           this.needsList = true;
           consecutiveExpiries++;
@@ -163,7 +168,7 @@ export class Reflector<T> {
           if (consecutiveExpiries > 1) retryAfterMs = this.backoff.next();
         } else {
           consecutiveExpiries = 0;
-          if (events === 0 && Date.now() - startedAt < MIN_HEALTHY_WATCH_MS) retryAfterMs = this.backoff.next();
+          if (Date.now() - startedAt < MIN_HEALTHY_WATCH_MS) retryAfterMs = this.backoff.next();
           else this.backoff.reset();
         }
       } catch (err) {
@@ -227,7 +232,7 @@ export class Reflector<T> {
       resourceVersion = result.resourceVersion;
       if (!result.continueToken) break;
       if (result.continueToken === continueToken || page >= MAX_PAGES) {
-        throw new RequestFailure(`list ${this.type.resource} did not finish: the server kept returning continue tokens`, 'other');
+        throw new Error('the server kept returning continue tokens');
       }
       continueToken = result.continueToken;
     }
@@ -256,11 +261,10 @@ export class Reflector<T> {
   }
 
   /** One watch, from the current resourceVersion until it ends, expires or fails (then it throws). */
-  private watch(run: number): Promise<{ outcome: WatchOutcome; events: number }> {
+  private watch(run: number): Promise<WatchOutcome> {
     const timeoutSeconds = MIN_WATCH_TIMEOUT_SECONDS + Math.floor(Math.random() * MIN_WATCH_TIMEOUT_SECONDS);
     return new Promise((resolve, reject) => {
       let settled = false;
-      let events = 0;
       let controller: AbortController | undefined;
       let stallTimer: NodeJS.Timeout | undefined;
       const settle = (err: unknown, outcome: WatchOutcome = 'ended'): void => {
@@ -270,18 +274,17 @@ export class Reflector<T> {
         this.cancelWatch = undefined;
         controller?.abort();
         if (err) reject(err);
-        else resolve({ outcome, events });
+        else resolve(outcome);
       };
       const armStallTimer = (): void => {
         clearTimeout(stallTimer);
         stallTimer = setTimeout(
-          () => settle(new RequestFailure(`watch of ${this.type.resource} went silent`, 'timeout')),
+          () => settle(new Error(`no event or bookmark for ${timeoutSeconds + WATCH_STALL_GRACE_MS / 1000} s`)),
           timeoutSeconds * 1000 + WATCH_STALL_GRACE_MS,
         );
       };
       const onEvent = (type: string, object: unknown): void => {
         if (settled || !this.isCurrent(run)) return;
-        events++;
         armStallTimer();
         this.lastSyncAt = Date.now();
         if (type === 'ERROR') {

@@ -151,8 +151,13 @@ abstract class ContextConnection {
       const more = failures.length > 1 ? ` (and ${failures.length - 1} more failing)` : '';
       return { context, state: healthy ? 'degraded' : 'error', message: `${failures[0].message}${more}`, lastSync };
     }
-    const pending = [...this.otherPending(), ...streams.filter((stream) => !stream.synced).map((stream) => qualifiedResource(stream.type))];
-    if (pending.length > 0) return { context, state: 'connecting', message: `listing ${pending.join(', ')}`, lastSync };
+    const listing = streams.filter((stream) => !stream.synced).map((stream) => qualifiedResource(stream.type));
+    const waiting = [...this.otherPending()];
+    if (listing.length > 0) {
+      const more = listing.length > 3 ? ` and ${listing.length - 3} more` : '';
+      waiting.push(`listing ${listing.slice(0, 3).join(', ')}${more}`);
+    }
+    if (waiting.length > 0) return { context, state: 'connecting', message: waiting.join('; '), lastSync };
     return { context, state: 'ready', message: this.summary(), lastSync };
   }
 }
@@ -183,13 +188,17 @@ class ItsConnection extends ContextConnection {
   }
 
   protected summary(): string {
-    return `${this.managedClusters.size} ManagedClusters`;
+    return counted(this.managedClusters.size, 'ManagedCluster');
   }
 }
 
 interface WorkloadStream {
   readonly reflector: Reflector<WorkloadObject>;
   lingerTimer?: NodeJS.Timeout;
+}
+
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function typeKey(type: { group: string; resource: string }): string {
@@ -270,14 +279,14 @@ class WdsConnection extends ContextConnection {
   }
 
   protected override otherPending(): string[] {
-    return this.discovery ? [] : ['API discovery'];
+    return this.discovery ? [] : ['reading API discovery'];
   }
 
   protected summary(): string {
     const objects = [...this.workloads.values()].reduce((sum, stream) => sum + stream.reflector.size, 0);
-    const bindings = this.bindings ? `, ${this.bindings.size} Bindings` : ', no Binding API (is this a KubeStellar WDS?)';
+    const bindings = this.bindings ? `, ${counted(this.bindings.size, 'Binding')}` : ', no Binding API (is this a KubeStellar WDS?)';
     const skipped = this.discovery?.failures.length ? `; discovery skipped: ${this.discovery.failures.map((failure) => failure.message).join('; ')}` : '';
-    return `${objects} objects of ${this.workloads.size} resource types${bindings}${skipped}`;
+    return `${counted(objects, 'object')} of ${counted(this.workloads.size, 'resource type')}${bindings}${skipped}`;
   }
 
   private reflectors(): Reflector<unknown>[] {
@@ -316,8 +325,8 @@ class WdsConnection extends ContextConnection {
         this.lastDiscoveryAt = Date.now();
       }
     }
-    this.hooks.statusChanged();
     this.reconcile();
+    this.hooks.statusChanged();
   }
 
   private isWanted(type: DiscoveredType): boolean {
@@ -416,6 +425,7 @@ export class ClusterInventorySource {
 
   /** Connects both contexts; resolves once each has completed its first sync or failed. */
   start(): Promise<void> {
+    if (this.stopped) return this.started ?? Promise.resolve();
     this.started ??= this.guard(async () => {
       const kubeconfig = this.readKubeconfig();
       await Promise.all([this.its.start(kubeconfig), this.wds.start(kubeconfig)]);

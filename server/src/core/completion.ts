@@ -296,15 +296,17 @@ function itemValueCompletions(request: Request, path: readonly PathSegment[]): C
   return rawValueCompletions(request, path).map((item) => renderValue(request.cursor, item));
 }
 
-/** A value item whose `insertText` is the raw value, before YAML quoting. */
+/** A value item: the value as a string, which `renderValue` turns into YAML. */
 interface ValueItem extends CompletionItem {
   readonly value: string;
+  /** Insert the value as it is: a boolean, which quoting would turn into a string. */
+  readonly verbatim?: boolean;
 }
 
 function renderValue(cursor: YamlCursor, item: ValueItem): CompletionItem {
   const style = cursor.quote === '"' ? Scalar.QUOTE_DOUBLE : cursor.quote === "'" ? Scalar.QUOTE_SINGLE : undefined;
-  const insertText = renderScalar(item.value, style);
-  const { value: _value, ...rest } = item;
+  const { value, verbatim, ...rest } = item;
+  const insertText = verbatim ? value : renderScalar(value, style);
   // The editor filters on the text between the range start and the cursor: with an opening quote
   // typed, that text starts with the quote, so the filter text must too.
   const filterText = cursor.quote ? insertText : item.filterText ?? (insertText !== item.label ? item.label : undefined);
@@ -356,8 +358,7 @@ function rawValueCompletions(request: Request, path: readonly PathSegment[]): Va
   if (schema.const !== undefined) return [{ label: String(schema.const), value: String(schema.const), kind: 'value', preselect: true }];
   if (schema.enum) return schema.enum.map((value) => ({ label: String(value), value: String(value), kind: 'value' }));
   if (hasType(schema, 'boolean')) {
-    // Booleans are the one place a plain `true` must stay unquoted.
-    return ['true', 'false'].map((value) => ({ label: value, value, kind: 'value', insertText: value }));
+    return ['true', 'false'].map((value) => ({ label: value, value, kind: 'value', verbatim: true }));
   }
   return [];
 }
@@ -386,7 +387,7 @@ function scalarAt(doc: YamlDocument, path: readonly PathSegment[]): string | und
 function clauseAt(request: Request, path: readonly PathSegment[]): { input: DownsyncClauseInput } | undefined {
   if (path[0] !== 'spec' || path[1] !== 'downsync' || typeof path[2] !== 'number') return undefined;
   const model = policyModel(request.doc);
-  return model?.clauses[path[2]] ?? (model ? { input: {} as DownsyncClauseInput } : undefined);
+  return model?.clauses[path[2]] ?? (model ? { input: {} } : undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,7 +407,7 @@ function labelSourceFor(request: Request, path: readonly PathSegment[]): LabelSo
     return { entities: inventory.wecs, describe: (count) => `${count} of ${countOf(total, 'WEC')}` };
   }
   if (list === 'namespaceSelectors') {
-    return { entities: inventory.objects.filter(isNamespaceObject), describe: (count) => countOf(count, 'namespace') };
+    return { entities: request.ctx.index.namespaces, describe: (count) => countOf(count, 'namespace') };
   }
   if (list === 'objectSelectors') {
     const clause = clauseAt(request, path);
@@ -414,10 +415,6 @@ function labelSourceFor(request: Request, path: readonly PathSegment[]): LabelSo
     return { entities: objects.map((object) => ({ ...object, name: objectName(object) })), describe: (count) => countOf(count, 'object') };
   }
   return undefined;
-}
-
-function isNamespaceObject(object: WorkloadObject): boolean {
-  return object.group === '' && object.resource === 'namespaces';
 }
 
 /**
@@ -510,8 +507,9 @@ function clauseListItems(request: Request, clause: DownsyncClauseInput, list: Pa
   }
 }
 
+/** `"*"`, listed after the names: a policy usually names what it means. */
 function wildcardItem(meaning: string): ValueItem {
-  return { label: '*', value: '*', kind: 'value', detail: meaning, sortText: '~' };
+  return { label: '*', value: '*', kind: 'value', detail: meaning, sortText: '2' };
 }
 
 function resourceItems(request: Request, clause: DownsyncClauseInput): ValueItem[] {
@@ -520,7 +518,7 @@ function resourceItems(request: Request, clause: DownsyncClauseInput): ValueItem
   for (const object of inventory.objects) objectCounts.set(object.resource, (objectCounts.get(object.resource) ?? 0) + 1);
   const byResource = new Map<string, string[]>();
   for (const type of catalog.all()) {
-    if (clause.apiGroup !== undefined && type.group !== clause.apiGroup) continue;
+    if (typeof clause.apiGroup === 'string' && type.group !== clause.apiGroup) continue;
     if (isExcludedResource(type.group, type.resource, inventory.allowedGroups)) continue;
     const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
     const details = byResource.get(type.resource) ?? [];
@@ -546,12 +544,13 @@ function namespaceItems(request: Request): ValueItem[] {
   for (const object of request.ctx.inventory.objects) {
     if (object.namespace) objectsIn.set(object.namespace, (objectsIn.get(object.namespace) ?? 0) + 1);
   }
-  const names = new Set(request.ctx.inventory.objects.filter(isNamespaceObject).map((object) => object.name));
-  return [...names].sort().map((name) => ({
+  const names = new Set(request.ctx.index.namespaces.map((namespace) => namespace.name));
+  return [...names].map((name) => ({
     label: name,
     value: name,
     kind: 'namespace' as const,
     detail: countOf(objectsIn.get(name) ?? 0, 'object'),
+    sortText: `1${name}`,
   }));
 }
 
@@ -570,6 +569,7 @@ function objectNameItems(request: Request, clause: DownsyncClauseInput): ValueIt
       kind: 'objectName' as const,
       detail: objects.length === 1 ? objectName(objects[0]) : countOf(objects.length, 'object'),
       documentation: nameList(objects.map(objectName), listLimit(request)),
+      sortText: `1${name}`,
     }));
 }
 
@@ -578,5 +578,5 @@ function statusCollectorItems(request: Request): ValueItem[] {
     .filter((object) => object.group === STATUS_COLLECTOR_GROUP && object.resource === 'statuscollectors')
     .map((object) => object.name)
     .sort()
-    .map((name) => ({ label: name, value: name, kind: 'statusCollector' as const, detail: 'StatusCollector' }));
+    .map((name) => ({ label: name, value: name, kind: 'statusCollector' as const, detail: 'StatusCollector', sortText: `1${name}` }));
 }

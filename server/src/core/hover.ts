@@ -44,8 +44,13 @@ export function hover(file: ParsedFile, offset: number, ctx: FeatureContext): Ho
   const doc = documentAt(file, offset);
   if (!doc?.ast || (doc.kind !== 'BindingPolicy' && doc.kind !== 'Binding')) return undefined;
   const relative = offset - doc.offset;
-  const found = doc.kind === 'BindingPolicy' ? policyHover(doc, relative, ctx) : fieldHover(doc, 'Binding', locate(doc.ast, relative));
+  const found = doc.kind === 'BindingPolicy' ? policyHover(doc, relative, ctx) : bindingHover(doc, relative);
   return found && { markdown: found.markdown, range: toFileRange(doc, found.range) };
+}
+
+function bindingHover(doc: YamlDocument, offset: number): DocHover | undefined {
+  if (!/\S/.test(doc.text[offset] ?? ' ')) return undefined;
+  return fieldHover(doc, 'Binding', locate(doc.ast!, offset));
 }
 
 function policyHover(doc: YamlDocument, offset: number, ctx: FeatureContext): DocHover | undefined {
@@ -60,8 +65,10 @@ function policyHover(doc: YamlDocument, offset: number, ctx: FeatureContext): Do
   const dashedClause = model.clauses.find((clause) => dashBefore(doc.text, clause.range.start) === offset);
   if (dashedClause) return { markdown: clauseSummary(model, dashedClause, ctx), range: dash };
 
+  // Blank space belongs to no field, though block collections' ranges take in trailing line breaks.
+  if (!/\S/.test(doc.text[offset] ?? ' ')) return undefined;
   const location = locate(doc.ast!, offset);
-  const range = nodeRange(location.node);
+  const range = textRange(doc, location.node);
   if (!range) return undefined;
   if (location.path.length === 2 && location.path[0] === 'metadata' && location.path[1] === 'name') {
     return { markdown: policySummary(model, ctx), range };
@@ -81,6 +88,15 @@ function policyHover(doc: YamlDocument, offset: number, ctx: FeatureContext): Do
     return { markdown: joined(clauseSummary(model, clause, ctx), fieldHover(doc, 'BindingPolicy', location)?.markdown), range };
   }
   return fieldHover(doc, 'BindingPolicy', location);
+}
+
+/** A node's range without the line breaks and blanks a block collection's range ends with. */
+function textRange(doc: YamlDocument, node: Node | undefined): OffsetRange | undefined {
+  const range = nodeRange(node);
+  if (!range) return undefined;
+  let end = range.end;
+  while (end > range.start && /\s/.test(doc.text[end - 1])) end--;
+  return { start: range.start, end };
 }
 
 function joined(...parts: (string | undefined)[]): string {
@@ -118,7 +134,7 @@ function isFirstKey(doc: YamlDocument, mapPath: YamlPath, offset: number): boole
 // Field documentation
 
 function fieldHover(doc: YamlDocument, kind: SchemaKind, location: CursorLocation): DocHover | undefined {
-  const range = nodeRange(location.node);
+  const range = textRange(doc, location.node);
   if (!range || !(location.onKey || isScalar(location.node))) return undefined;
   const markdown = fieldDocumentation(kind, location.path);
   return markdown ? { markdown, range } : undefined;

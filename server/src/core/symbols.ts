@@ -28,7 +28,7 @@ export interface FoldingRange {
 const LISTED_ENTRIES = 3;
 
 /** A selector's name: its canonical string, `{}` for the empty selector (all), or why it is invalid. */
-export function selectorName(input: LabelSelectorInput): { name: string; error?: string } {
+export function selectorName(input: LabelSelectorInput | null): { name: string; error?: string } {
   const result = labelSelectorAsSelector(input);
   if (!result.valid) return { name: 'invalid selector', error: result.error };
   const text = result.selector.toString();
@@ -47,7 +47,7 @@ function listed(entries: readonly string[]): string {
  */
 export function describeClause(clause: DownsyncClauseInput): string {
   const parts: string[] = [];
-  if (clause.apiGroup !== undefined) parts.push(clause.apiGroup === '' ? 'core' : clause.apiGroup);
+  if (clause.apiGroup !== undefined && clause.apiGroup !== null) parts.push(clause.apiGroup === '' ? 'core' : clause.apiGroup);
   if (clause.resources?.length) parts.push(listed(clause.resources));
   if (clause.namespaces?.length) parts.push(`in ${listed(clause.namespaces)}`);
   if (clause.objectNames?.length) parts.push(`named ${listed(clause.objectNames)}`);
@@ -184,11 +184,12 @@ function within(inner: OffsetRange, outer: OffsetRange): OffsetRange {
 export function foldingRanges(file: ParsedFile): FoldingRange[] {
   const ranges: FoldingRange[] = [];
   for (const doc of file.documents) {
+    const fromDocument: FoldingRange[] = [];
     const documentEnd = trimmedEnd(doc.text, 0, doc.text.length);
     if (doc.text.lastIndexOf('\n', documentEnd - 1) > 0) ranges.push({ start: doc.offset, end: doc.offset + documentEnd });
     if (doc.kind !== 'BindingPolicy' || !doc.ast) continue;
     const add = (range: OffsetRange): void => {
-      if (doc.text.slice(range.start, range.end).includes('\n')) ranges.push(toFileRange(doc, range));
+      if (doc.text.slice(range.start, range.end).includes('\n')) fromDocument.push(range);
     };
     visit(doc.ast, {
       Pair(_, pair) {
@@ -202,6 +203,25 @@ export function foldingRanges(file: ParsedFile): FoldingRange[] {
         }
       },
     });
+    ranges.push(...onePerLine(doc.text, fromDocument).map((range) => toFileRange(doc, range)));
   }
   return ranges;
+}
+
+/**
+ * Keeps the widest of the folds that start on one line (a list item's map and its first key's list
+ * start together): an editor folds by line, so the others would only be noise.
+ */
+function onePerLine(text: string, ranges: readonly OffsetRange[]): OffsetRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: OffsetRange[] = [];
+  for (const range of sorted) {
+    const last = kept[kept.length - 1];
+    if (last && !text.slice(last.start, range.start).includes('\n')) {
+      if (range.end > last.end) kept[kept.length - 1] = { start: last.start, end: range.end };
+      continue;
+    }
+    kept.push(range);
+  }
+  return kept;
 }

@@ -82,6 +82,12 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     // Duplicate keys are reported below with the key's own range and a fix.
     if (error.code === 'DUPLICATE_KEY') continue;
     let [start, end] = error.pos;
+    // Errors found at the end of the input (an unclosed bracket) point past the last character:
+    // underline the last written character instead, so the squiggle is visible.
+    if (!/\S/.test(text.slice(start))) {
+      start = Math.max(0, text.trimEnd().length - 1);
+      end = start + 1;
+    }
     if (end <= start) end = Math.min(text.length, start + 1);
     findings.push(finding(RULES.yamlSyntax, { start, end }, `YAML syntax error: ${error.message.split('\n')[0]}`));
   }
@@ -433,7 +439,8 @@ function policyFindings(text: string, ast: Ast, model: PolicyModel, schemaErrors
     findings.push(...clauseFindings(text, ast, clause.path, ctx));
   }
 
-  findings.push(...inventoryFindings(model, ctx));
+  // A policy with errors is explained by them; "binds nothing" on top would only repeat it.
+  if (!findings.some((f) => f.severity === 'error') && !schemaErrors.length) findings.push(...inventoryFindings(model, ctx));
   return findings;
 }
 
@@ -465,8 +472,9 @@ function selectorProblemFinding(text: string, ast: Ast, entry: SelectorEntry, pr
       const node = nodeAt(ast, path);
       const written = isScalar(node) ? String(node.value ?? '') : '';
       const corrected = OPERATORS.find((op) => op.toLowerCase() === written.toLowerCase().replace(/[\s_-]/g, ''));
+      const advice = corrected ? `operators are case-sensitive, write \`${corrected}\`.` : 'use In, NotIn, Exists or DoesNotExist.';
       return finding(RULES.selectorOperator, rangeForPath(ast, path),
-        `${problem.message}${corrected ? ` Operators are case-sensitive: write \`${corrected}\`.` : ' Use In, NotIn, Exists or DoesNotExist.'}${suffix}`,
+        `\`${written}\` is not a label-selector operator: ${advice}${suffix}`,
         corrected && node ? fix(`Change to \`${corrected}\``, [replaceScalar(text, node, corrected)]) : undefined);
     }
     case 'values-required':

@@ -79,7 +79,6 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
   /** Opens a workspace file through Quick Open, as a user would, and waits for its editor. */
   async function openWithQuickOpen(relativePath) {
     const name = relativePath.split('/').pop();
-    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true });
     await page.keyboard.press('Control+P');
     const quickInput = page.locator('.quick-input-widget');
     await quickInput.locator('input').waitFor();
@@ -126,6 +125,9 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
     await page.locator('.quick-input-widget input').waitFor();
     await page.keyboard.type(`${line + 1}:${character + 1}`);
     await page.keyboard.press('Enter');
+    // Ctrl+Space only reaches the editor once Go to Line has handed the focus back to it.
+    await page.locator('.statusbar-item', { hasText: `Ln ${line + 1}, Col ${character + 1}` }).waitFor();
+    await page.locator('.editor-instance .monaco-editor.focused').waitFor();
     await page.keyboard.press('Control+Space');
     const expected = labelKeys(wecs);
     const rows = page.locator('.editor-widget.suggest-widget .monaco-list-row');
