@@ -54,6 +54,12 @@ async function refreshInventory(deps: CommandDeps): Promise<void> {
     { location: vscode.ProgressLocation.Window, title: 'KubeStellar: refreshing the inventory' },
     () => deps.client.sendRequest(RefreshInventoryRequest),
   );
+  if (!status) {
+    void vscode.window.showErrorMessage('KubeStellar: the inventory could not be reloaded; see the KubeStellar output.', 'Show Output').then(
+      (choice) => choice && deps.output.show(true),
+    );
+    return;
+  }
   deps.onStatus(status);
   await deps.matches.update();
 }

@@ -9,10 +9,10 @@ const LINES_PER_LOG = 80;
 /**
  * Plain output channels live in exthostN/output_logging_*, log output channels in
  * exthostN/<extension id>/, and (remote)exthost.log holds activation errors. The built-in
- * extensions' logs (exthostN/vscode.*) say nothing about ours.
+ * extensions' logs (exthostN/vscode.*) and telemetry say nothing about ours.
  */
 function isExtensionLog(path) {
-  return /\/exthost\d+\//.test(path) && !/\/exthost\d+\/vscode\./.test(path);
+  return /\/exthost\d+\//.test(path) && !/\/exthost\d+\/vscode\./.test(path) && !/telemetry/i.test(basename(path));
 }
 
 export async function printFailureReport({ state, server, consoleLines }) {
@@ -20,9 +20,8 @@ export async function printFailureReport({ state, server, consoleLines }) {
   const logs = (await findLogFiles(state)).filter(isExtensionLog);
   for (const path of logs) {
     const text = (await readFile(path, 'utf8')).trimEnd();
-    if (!text) continue;
     section(`${basename(path)} (${relative(state.userData, path)})`);
-    console.log(text.split('\n').slice(-LINES_PER_LOG).join('\n'));
+    console.log(text ? text.split('\n').slice(-LINES_PER_LOG).join('\n') : '(empty)');
   }
   if (logs.length === 0) section('no extension logs were written');
   section(`code-server log (${server.logFile})`);

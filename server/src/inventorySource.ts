@@ -37,6 +37,8 @@ export type ClusterSource = Pick<ClusterInventorySource, 'start' | 'stop' | 'ref
 export interface InventorySourceDeps {
   createWorkspace(options: WorkspaceOptions): WorkspaceSource;
   createCluster(options: ClusterOptions): ClusterSource;
+  /** The resource types the open policies can select; asked only while a cluster source runs. */
+  watchedResources(): ResourceSelection;
   readonly log: { info(message: string): void; error(message: string): void };
 }
 
@@ -106,7 +108,7 @@ export class InventorySource {
   private settingProblems: readonly string[] = [];
   /** Texts of files open in an editor, by URI. */
   private readonly buffers = new Map<string, string>();
-  /** What the open policies can select; handed to every cluster source, so it watches only that. */
+  /** What the running cluster source was last told to watch. */
   private resources: ResourceSelection = [];
   /** Serialises reconfigurations, so that overlapping setting changes apply in order. */
   private queue: Promise<void> = Promise.resolve();
@@ -120,12 +122,11 @@ export class InventorySource {
     const inner = this.choice.source === 'cluster' && this.cluster ? this.cluster.source.inventory : this.workspace.inventory;
     const stamped = this.stamped;
     if (stamped && stamped.inner === inner && stamped.innerGeneration === inner.generation) return stamped.inventory;
-    // A new inventory object with the same content (a keystroke in a file that defines no WEC or
-    // object) keeps the generation, so the core's per-document caches stay valid.
-    const sameContent = stamped !== undefined && sameInventoryContent(stamped.inner, inner);
-    if (!sameContent) this.generation++;
-    const inventory = { ...inner, generation: this.generation };
-    this.stamped = { inner, innerGeneration: inner.generation, inventory: sameContent ? stamped.inventory : inventory };
+    // A new inventory with the same content (a keystroke in a policy, which at most moves where
+    // later objects of its file start) keeps the generation, so the core's per-document caches
+    // stay valid; the new object still carries the current source locations.
+    if (!stamped || !sameInventoryContent(stamped.inner, inner)) this.generation++;
+    this.stamped = { inner, innerGeneration: inner.generation, inventory: { ...inner, generation: this.generation } };
     return this.stamped.inventory;
   }
 
@@ -212,11 +213,13 @@ export class InventorySource {
     for (const [uri, text] of this.buffers) workspace.updateFile(uri, text);
   }
 
-  /** The resource types the open policies can select (the cluster source watches only those). */
-  watchResources(resources: ResourceSelection): void {
+  /** The open policies changed: the cluster source, if one runs, watches what they can select. */
+  updateWatchedResources(): void {
+    if (!this.cluster) return;
+    const resources = this.deps.watchedResources();
     if (isDeepStrictEqual(resources, this.resources)) return;
     this.resources = resources;
-    this.cluster?.source.ensureResources(resources);
+    this.cluster.source.ensureResources(resources);
   }
 
   dispose(): void {
@@ -268,6 +271,7 @@ export class InventorySource {
     });
     // Every cluster change may switch `auto` between cluster and workspace, so re-decide each time.
     const subscription = source.onDidChange(() => this.reselect());
+    this.resources = this.deps.watchedResources();
     source.ensureResources(this.resources);
     this.cluster = { source, key, subscription };
     source.start().catch((error: unknown) => {
@@ -297,18 +301,22 @@ export class InventorySource {
 }
 
 /**
- * Whether two inventories hold the same WECs, objects and types. Unchanged files keep their
- * entries' identity in the loader, so this mostly compares references and deep-compares only the
- * entries of the file that changed.
+ * Whether two inventories hold the same WECs, objects and types, wherever they were read from
+ * (`source` only serves navigation). Unchanged files keep their entries' identity in the loader,
+ * so this mostly compares references and looks into the entries of the file that changed.
  */
 export function sameInventoryContent(a: Inventory, b: Inventory): boolean {
   return sameList(a.wecs, b.wecs) && sameList(a.objects, b.objects) && sameList(a.resourceTypes, b.resourceTypes)
     && isDeepStrictEqual(a.bindings, b.bindings) && isDeepStrictEqual(a.allowedGroups, b.allowedGroups) && a.origin === b.origin;
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+function sameList<T extends object>(a: readonly T[], b: readonly T[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isDeepStrictEqual(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isDeepStrictEqual(withoutSource(a[i]), withoutSource(b[i]))) return false;
   return true;
+}
+
+function withoutSource<T extends object>(entry: T): T {
+  return 'source' in entry ? { ...entry, source: undefined } : entry;
 }

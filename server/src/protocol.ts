@@ -124,8 +124,11 @@ export interface ExplainResult {
 
 export const ExplainRequest = new RequestType<ExplainParams, ExplainResult | null, void>('kubestellar/explain');
 
-/** Reloads the workspace inventory (and reconnects to the cluster when it is the source). */
-export const RefreshInventoryRequest = new RequestType0<StatusParams, void>('kubestellar/refreshInventory');
+/**
+ * Reloads the workspace inventory (and re-lists the cluster when one is connected); answers the new
+ * status, or null when the reload failed (the server log says why).
+ */
+export const RefreshInventoryRequest = new RequestType0<StatusParams | null, void>('kubestellar/refreshInventory');
 
 export interface ListContextsParams {
   /** A kubeconfig path; the configured one (or the default) when absent. */

@@ -74,6 +74,7 @@ const inventory = new InventorySource({
   createWorkspace: (options) => new WorkspaceInventory(options),
   createCluster: (options) =>
     new ClusterInventorySource({ ...options, log: (message) => connection.console.info(message) }),
+  watchedResources: () => resourcesSelectedBy(documents.all().map(parse)),
   log: { info: (message) => connection.console.info(message), error: (message) => connection.console.error(message) },
 });
 
@@ -135,11 +136,21 @@ connection.onInitialized(
   }),
 );
 
-connection.onShutdown(() => inventory.dispose());
+connection.onShutdown(guard.wrap('shutdown', undefined, () => inventory.dispose()));
 
+/** The local folders among the client's workspace folders; others (remote, virtual, malformed) hold no files we can read. */
 function workspaceRoots(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null): string[] {
   const uris = folders?.length ? folders.map((folder) => folder.uri) : rootUri ? [rootUri] : [];
-  return uris.map((uri) => URI.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
+  const roots: string[] = [];
+  for (const uri of uris) {
+    try {
+      const parsed = URI.parse(uri, true);
+      if (parsed.scheme === 'file') roots.push(parsed.fsPath);
+    } catch (error) {
+      guard.report(`workspace folder ${JSON.stringify(uri)}`, error);
+    }
+  }
+  return roots;
 }
 
 /** Applies the window settings, trust and roots to the inventory source. */
@@ -191,6 +202,7 @@ inventory.onDidChange(() => {
       const generation = inventory.inventory.generation;
       if (generation === inventoryGeneration) return;
       inventoryGeneration = generation;
+      validateAll();
       refreshInlayHints();
     }),
   );
@@ -207,11 +219,6 @@ function refreshInlayHints(): void {
   if (client.workspace?.inlayHint?.refreshSupport) {
     connection.languages.inlayHint.refresh().catch((error: unknown) => guard.report('inlay hint refresh', error));
   }
-}
-
-/** Tells the cluster source which resource types the open policies can select. */
-function updateWatchedResources(): void {
-  inventory.watchResources(resourcesSelectedBy(documents.all().map(parse)));
 }
 
 connection.onDidChangeWatchedFiles(
@@ -235,7 +242,7 @@ async function readFileOrUndefined(file: string): Promise<string | undefined> {
 
 connection.onRequest(
   RefreshInventoryRequest,
-  guard.wrap('refreshInventory', undefined as unknown as StatusParams, async () => {
+  guard.wrap('refreshInventory', null, async () => {
     await inventory.refresh();
     const status = inventory.status;
     sendStatus(status);
@@ -255,13 +262,33 @@ connection.onRequest(
 
 // --- documents and diagnostics --------------------------------------------------------------
 
+/**
+ * Editor texts waiting to be read into the workspace inventory. An edited manifest changes the
+ * inventory before it is saved, but reading a file for the inventory costs a parse of its own: it
+ * runs after the edited document's diagnostics are out, once for a burst of edits, together with
+ * telling a running cluster source what the open policies can select.
+ */
+const pendingBuffers = new Map<string, string>();
+let afterEditQueued = false;
+
+function afterEdit(document?: TextDocument): void {
+  if (document) pendingBuffers.set(document.uri, document.getText());
+  if (afterEditQueued) return;
+  afterEditQueued = true;
+  setImmediate(() =>
+    guard.run('inventory update from editors', () => {
+      afterEditQueued = false;
+      for (const [uri, text] of pendingBuffers) inventory.updateBuffer(uri, text);
+      pendingBuffers.clear();
+      inventory.updateWatchedResources();
+    }),
+  );
+}
+
 documents.onDidChangeContent((event) =>
   guard.run('document change', async () => {
-    const { document } = event;
-    // An edited manifest changes the workspace inventory right away, not only once it is saved.
-    inventory.updateBuffer(document.uri, document.getText());
-    await validate(document);
-    updateWatchedResources();
+    await validate(event.document);
+    afterEdit(event.document);
   }),
 );
 
@@ -270,8 +297,9 @@ documents.onDidClose((event) =>
     const { uri } = event.document;
     service.close(uri);
     settings.forget(uri);
+    pendingBuffers.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
-    updateWatchedResources();
+    afterEdit();
     const file = URI.parse(uri);
     inventory.closeBuffer(uri, file.scheme === 'file' ? await readFileOrUndefined(file.fsPath) : undefined);
   }),

@@ -121,9 +121,9 @@ describe('the BindingPolicy grammar injection', () => {
       '    - "*"',
     ]);
     assert.deepEqual(scopes, [
-      { line: 4, text: 'In', scope: 'keyword.operator.wordlike.selector.kubestellar' },
+      { line: 4, text: 'In', scope: 'keyword.control.operator.selector.kubestellar' },
       { line: 5, text: '*', scope: 'constant.language.wildcard.kubestellar' },
-      { line: 6, text: 'NotIn', scope: 'keyword.operator.wordlike.selector.kubestellar' },
+      { line: 6, text: 'NotIn', scope: 'keyword.control.operator.selector.kubestellar' },
       { line: 11, text: '*', scope: 'constant.language.wildcard.kubestellar' },
     ]);
   });

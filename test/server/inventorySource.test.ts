@@ -108,7 +108,9 @@ class ScriptedCluster implements ClusterSource {
 
 function setUp() {
   const clusters: ScriptedCluster[] = [];
+  let watched: ResourceSelection = [{ group: 'apps', resource: 'deployments' }];
   const source = new InventorySource({
+    watchedResources: () => watched,
     createWorkspace: (options) => new WorkspaceInventory(options),
     createCluster: (options) => {
       const cluster = new ScriptedCluster(options);
@@ -119,7 +121,7 @@ function setUp() {
   });
   let changes = 0;
   source.onDidChange(() => changes++);
-  return { source, clusters, changes: () => changes };
+  return { source, clusters, changes: () => changes, watch: (resources: ResourceSelection) => (watched = resources) };
 }
 
 const WORKSPACE_CONFIG: SourceConfig = { source: 'auto', include: ['**/*.{yaml,yml}'], exclude: [] };
@@ -149,11 +151,13 @@ describe('InventorySource', () => {
   });
 
   it('switches to the cluster once it is ready, with a generation the core has not seen', async () => {
-    const { source, clusters, changes } = setUp();
+    const { source, clusters, changes, watch } = setUp();
     await source.configure({ ...WORKSPACE_CONFIG, ...CONTEXTS }, true, [EXAMPLES]);
-    source.watchResources([{ group: 'apps', resource: 'deployments' }]);
     const cluster = clusters[0];
-    assert.deepEqual(cluster.watched, [{ group: 'apps', resource: 'deployments' }]);
+    assert.deepEqual(cluster.watched, [{ group: 'apps', resource: 'deployments' }], 'a new cluster source hears what to watch');
+    watch([{ group: '*', resource: '*' }]);
+    source.updateWatchedResources();
+    assert.deepEqual(cluster.watched, [{ group: '*', resource: '*' }]);
     const workspaceInventory = source.inventory;
     assert.equal(source.status.source, 'workspace');
     const before = changes();

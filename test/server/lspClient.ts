@@ -368,7 +368,7 @@ export class LspClient {
     return this.within('explain', this.connection.sendRequest(ExplainRequest, { uri, position }));
   }
 
-  refreshInventory(): Promise<StatusParams> {
+  refreshInventory(): Promise<StatusParams | null> {
     return this.within('refreshInventory', this.connection.sendRequest(RefreshInventoryRequest));
   }
 

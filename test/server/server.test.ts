@@ -272,6 +272,20 @@ describe('language server over stdio, with examples/ as the workspace', () => {
     await client.close(uri);
   });
 
+  it('explains only the policy of the YAML document under the cursor, or all without a position', async () => {
+    const uri = untitled();
+    const web = example('policies/web-to-edge.yaml').text;
+    const cart = example('policies/cart-to-edge-prod.yaml').text;
+    const text = `${web}---\n${cart}`;
+    await client.open(uri, text, 1);
+    const second = await client.explain(uri, positionOf(text, 'operator: DoesNotExist'));
+    assert.deepEqual(second?.policies.map((policy) => policy.name), ['cart-to-edge-prod']);
+    assert.deepEqual(second?.policies[0].wecs.map((wec) => wec.name).sort(), ['edge-eu-1', 'edge-eu-2']);
+    const all = await client.explain(uri);
+    assert.deepEqual(all?.policies.map((policy) => policy.name), ['web-to-edge', 'cart-to-edge-prod']);
+    await client.close(uri);
+  });
+
   it('re-validates open policies when an edited manifest changes the inventory', async () => {
     const policyUri = untitled();
     const policy = `${POLICY_HEAD}  clusterSelectors:\n    - matchLabels:\n        env: qa\n  downsync:\n    - resources: [namespaces]\n`;
@@ -358,6 +372,6 @@ describe('language server: files changing on disk and source settings', () => {
   it('reloads on kubestellar/refreshInventory', async () => {
     fs.writeFileSync(path.join(workspace, 'inventory', 'unwatched.yaml'), 'apiVersion: cluster.open-cluster-management.io/v1\nkind: ManagedCluster\nmetadata:\n  name: quiet\n');
     const status = await client.refreshInventory();
-    assert.equal(status.wecCount, 9);
+    assert.equal(status?.wecCount, 9);
   });
 });

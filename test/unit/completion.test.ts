@@ -5,6 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { complete, type CompletionItem } from '../../server/src/core/completion';
+import { hover } from '../../server/src/core/hover';
+import { inlayHints } from '../../server/src/core/inlayHints';
+import { documentSymbols, foldingRanges } from '../../server/src/core/symbols';
 import { withCursor } from './cursor';
 import { contextFor, parsed, POLICY_HEAD } from './featureContext';
 
@@ -123,6 +126,14 @@ describe('completion: labels', () => {
       ['env', '3 of 4 WECs', 'env: ', 'labelKey'],
     ]);
     assert.equal(items[2].documentation, 'Carried by `edge-eu-1`, `edge-us-1`, `cloud-eu-1`.');
+  });
+
+  it('a label key started with a quote in a flow map is completed quoted', () => {
+    const { items, text } = completeAt(`${POLICY_HEAD}spec:\n  clusterSelectors:\n  - matchLabels: {"reg|"}\n`);
+    const region = items.find((candidate) => candidate.label === 'region')!;
+    assert.equal(region.insertText, '"region": ');
+    assert.equal(region.filterText, '"region"');
+    assert.equal(text.slice(region.range!.start, region.range!.end), '"reg"');
   });
 
   it('skips keys the matchLabels already has', () => {
@@ -308,5 +319,54 @@ describe('completion: large files', () => {
     // Generous bounds: they catch a re-parse or a whole-file scan per request, not machine noise.
     assert.ok(perCallMany < 10, `completion took ${perCallMany.toFixed(2)} ms per call in a file of many policies`);
     assert.ok(perCallOne < 10, `completion took ${perCallOne.toFixed(2)} ms per call in one large policy`);
+  });
+});
+
+describe('completion while a whole policy is typed', () => {
+  const POLICY = `${POLICY_HEAD}metadata:
+  name: web-policy # the web tier
+spec:
+  clusterSelectors:
+  - matchLabels: {"location-group": edge}
+    matchExpressions:
+    - key: region
+      operator: NotIn
+      values: [us-east, 'ap-south']
+  - {}
+  downsync:
+  - apiGroup: ""
+    resources: ["configmaps", services]
+    namespaces:
+    - web
+    objectNames: ['*']
+    objectSelectors:
+    - matchLabels:
+        app: frontend
+    namespaceSelectors: [{matchExpressions: [{key: team, operator: Exists}]}]
+    statusCollectors: [count-ready]
+    createOnly: true
+`;
+
+  it('every feature answers at every keystroke without throwing, with ranges inside the text', () => {
+    for (let end = POLICY_HEAD.length; end <= POLICY.length; end++) {
+      const text = POLICY.slice(0, end);
+      const file = parsed(text);
+      for (const candidate of complete(file, end, ctx).items) {
+        assert.ok(candidate.range && candidate.range.start >= 0 && candidate.range.start <= end && candidate.range.end <= text.length, `range at ${end}`);
+      }
+      const result = hover(file, Math.max(0, end - 1), ctx);
+      if (result) assert.ok(result.range.start <= end && result.range.end <= text.length);
+      inlayHints(file, { start: 0, end }, ctx);
+      documentSymbols(file);
+      foldingRanges(file);
+    }
+  });
+
+  it('completes at every offset of the finished policy without throwing', () => {
+    const file = parsed(POLICY);
+    for (let offset = 0; offset <= POLICY.length; offset++) {
+      complete(file, offset, ctx);
+      hover(file, offset, ctx);
+    }
   });
 });

@@ -101,6 +101,17 @@ const cases: Case[] = [
     message: /`operator` is required/,
   },
   {
+    code: 'BP1102', name: 'a policy being written without apiVersion is still checked',
+    source: `⟦kind⟧: BindingPolicy
+metadata:
+  name: web
+spec:
+  clusterSelectors:
+  - matchLabels: {env: prod}
+`,
+    message: /`apiVersion` is required/,
+  },
+  {
     code: 'BP1103', name: 'misplaced wantSingletonReportedState is moved into the clause',
     source: `${POLICY_HEAD}spec:
   clusterSelectors:

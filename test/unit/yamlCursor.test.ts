@@ -31,6 +31,13 @@ describe('yamlCursor: keys', () => {
     assert.equal(typed.typed, 'sp');
   });
 
+  it('a key on a blank line holding more blanks than the cursor column', () => {
+    const cursor = at(`${HEAD}spec:\n  |      \n`);
+    assert.deepEqual(cursor.path, ['spec']);
+    assert.equal(cursor.column, 2);
+    assert.equal(cursor.wordText, '');
+  });
+
   it('a key on an indented empty line under a map key', () => {
     const cursor = at(`${HEAD}spec:\n  |\n`);
     assert.equal(cursor.position, 'key');
@@ -163,12 +170,13 @@ describe('yamlCursor: values and items', () => {
 });
 
 describe('yamlCursor: nothing to complete', () => {
-  it('in a comment, after a closed flow list, in a block scalar, on an anchor', () => {
+  it('in a comment, after a closed flow list, in a block scalar, on an anchor, in indentation', () => {
     nothingAt(`${HEAD}# a comm|ent\n`);
     nothingAt(`${HEAD}spec:\n  downsync:\n  - apiGroup: apps # co|\n`);
     nothingAt(`${HEAD}spec:\n  downsync:\n  - resources: [deployments] |\n`);
     const { text, offset } = withCursor(`${HEAD}metadata:\n  annotations:\n    note: |\n      some te^xt\n`, '^');
     assert.equal(yamlCursor(text, offset), undefined);
     nothingAt(`${HEAD}spec:\n  downsync:\n  - apiGroup: &gr|\n`);
+    nothingAt(`${HEAD}spec:\n | downsync: []\n`);
   });
 });

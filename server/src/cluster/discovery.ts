@@ -2,35 +2,17 @@
  * API discovery of a WDS: which resource types it serves, and which of them are worth watching.
  */
 import type { V1APIResource } from '@kubernetes/client-node';
+import { isExcludedResource } from '../core/matcher';
 import type { ResourceType } from '../core/types';
 import { RequestFailure, type ContextApi } from './api';
 
 /**
- * API groups and group/resource pairs the KubeStellar binding controller never selects, whatever a
- * policy says (MATCHING.md section 2). They are never watched for workload objects, which keeps
- * busy resources such as events out of the cache. (This only decides what to fetch; whether a
- * clause matches is the matcher's business.)
+ * Types the KubeStellar binding controller never selects, whatever a policy says, are never watched
+ * for workload objects; that keeps busy resources such as events out of the cache. The matcher owns
+ * the table (MATCHING.md section 2); this only decides what to fetch.
  */
-const NEVER_SELECTED_GROUPS: ReadonlySet<string> = new Set([
-  'flowcontrol.apiserver.k8s.io',
-  'discovery.k8s.io',
-  'apiregistration.k8s.io',
-  'coordination.k8s.io',
-  'control.kubestellar.io',
-]);
-
-const NEVER_SELECTED_RESOURCES: ReadonlySet<string> = new Set([
-  '/events',
-  'events.k8s.io/events',
-  '/nodes',
-  '/endpoints',
-  'storage.k8s.io/csistoragecapacities',
-  'storage.k8s.io/csinodes',
-  'control.kubestellar.io/workstatuses',
-]);
-
 export function isNeverSelected(type: Pick<ResourceType, 'group' | 'resource'>): boolean {
-  return NEVER_SELECTED_GROUPS.has(type.group) || NEVER_SELECTED_RESOURCES.has(`${type.group}/${type.resource}`);
+  return isExcludedResource(type.group, type.resource);
 }
 
 /** A discovered resource type, and whether it can be listed and watched. */

@@ -65,8 +65,9 @@ export const OPERATORS: readonly { readonly name: string; readonly doc: string }
 ];
 
 /**
- * Fields the API server sets or ignores: offering them would only invite a mistake. `namespace` is
- * among them because a BindingPolicy is cluster-scoped and the server clears it.
+ * Fields the API server sets or ignores, by the path of the map holding them: offering them would
+ * only invite a mistake. `namespace` is among them because a BindingPolicy is cluster-scoped and
+ * the server clears it.
  */
 const UNOFFERED_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
   '': new Set(['status']),
@@ -122,16 +123,16 @@ function keyCompletions(request: Request, mapPath: readonly PathSegment[]): Comp
     const present = presentKeys(request, mapPath);
     return labelKeyItems(source, listLimit(request))
       .filter((item) => !present.has(item.value))
-      .map(({ value, ...item }) => ({ ...item, insertText: keyInsertText(request.cursor, value, 'string') }));
+      .map(({ value, ...item }) => ({ ...item, insertText: keyInsertText(request.cursor, value, 'string'), ...keyFilterText(request.cursor, value) }));
   }
   const schema = schemaAt('BindingPolicy', mapPath);
   if (!schema?.properties) return [];
   const present = presentKeys(request, mapPath);
-  const unoffered = UNOFFERED_FIELDS[mapPath.length === 0 ? '' : String(mapPath[mapPath.length - 1])];
+  const unoffered = UNOFFERED_FIELDS[mapPath.join('.')];
   const required = new Set(schema.required ?? []);
   const items: CompletionItem[] = [];
   Object.entries(schema.properties).forEach(([name, field], order) => {
-    if (present.has(name) || (mapPath.length <= 1 && unoffered?.has(name))) return;
+    if (present.has(name) || unoffered?.has(name)) return;
     const constant = typeof field.const === 'string' ? field.const : undefined;
     items.push({
       label: name,
@@ -139,6 +140,7 @@ function keyCompletions(request: Request, mapPath: readonly PathSegment[]): Comp
       detail: typeLabel(field),
       documentation: field.description,
       insertText: constant ? fieldWithValue(request.cursor, name, constant) : keyInsertText(request.cursor, name, fieldShape(field)),
+      ...keyFilterText(request.cursor, name),
       sortText: `${required.has(name) ? 0 : 1}${String(order).padStart(3, '0')}`,
     });
   });
@@ -160,14 +162,26 @@ function fieldShape(field: JsonSchemaNode): FieldShape {
  * with that line's own indentation.
  */
 function keyInsertText(cursor: YamlCursor, name: string, shape: FieldShape): string {
-  if (cursor.colonFollows) return name;
-  if (cursor.inFlow || shape === 'string') return `${name}: `;
+  const key = writtenKey(cursor, name);
+  if (cursor.colonFollows) return key;
+  if (cursor.inFlow || shape === 'string') return `${key}: `;
   const relative = ' '.repeat(cursor.column - cursor.lineIndent);
-  return shape === 'list' ? `${name}:\n${relative}- ` : `${name}:\n${relative}  `;
+  return shape === 'list' ? `${key}:\n${relative}- ` : `${key}:\n${relative}  `;
 }
 
 function fieldWithValue(cursor: YamlCursor, name: string, value: string): string {
-  return cursor.colonFollows ? name : `${name}: ${value}`;
+  const key = writtenKey(cursor, name);
+  return cursor.colonFollows ? key : `${key}: ${value}`;
+}
+
+/** A key as the user started writing it: quoted when they typed a quote (the word replaced includes it). */
+function writtenKey(cursor: YamlCursor, name: string): string {
+  return cursor.quote ? renderScalar(name, cursor.quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE) : name;
+}
+
+/** With an opening quote typed, the editor filters on text that starts with it; so must the item. */
+function keyFilterText(cursor: YamlCursor, name: string): { filterText?: string } {
+  return cursor.quote ? { filterText: writtenKey(cursor, name) } : {};
 }
 
 /** Keys of the map at `mapPath`, except the one being typed at the cursor. */

@@ -128,19 +128,22 @@ function parsePiece(text: string, index: number, offset: number): YamlDocument {
   return { index, offset, text, kind, ast, value, conversionError, lineCounter };
 }
 
-/** Reads `apiVersion` and `kind` straight from the AST, so even a document with errors is recognised. */
+/**
+ * Reads `apiVersion` and `kind` straight from the AST, so even a document with errors is
+ * recognised. A `kind: BindingPolicy` whose `apiVersion` is missing or still being typed counts too:
+ * that is a policy being written, and it deserves completion and a message about its apiVersion.
+ */
 function classify(ast: Document.Parsed): DocumentKind {
   const root = ast.contents;
   if (!isMap(root)) return 'other';
-  const apiVersion = root.get('apiVersion', true);
-  const kind = root.get('kind', true);
-  if (!isScalar(apiVersion) || !isScalar(kind)) return 'other';
-  const group = String(apiVersion.value).split('/')[0];
-  if (group !== KUBESTELLAR_GROUP) return 'other';
-  const kindName = String(kind.value);
-  if (kindName === 'BindingPolicy') return 'BindingPolicy';
-  if (kindName === 'Binding') return 'Binding';
-  return 'other';
+  const kindNode = root.get('kind', true);
+  if (!isScalar(kindNode)) return 'other';
+  const kind = String(kindNode.value);
+  if (kind !== 'BindingPolicy' && kind !== 'Binding') return 'other';
+  const apiVersionNode = root.get('apiVersion', true);
+  const apiVersion = isScalar(apiVersionNode) && apiVersionNode.value !== null ? String(apiVersionNode.value) : '';
+  const ours = apiVersion.split('/')[0] === KUBESTELLAR_GROUP || KUBESTELLAR_API_VERSION.startsWith(apiVersion);
+  return ours ? kind : 'other';
 }
 
 /** The piece that holds a file offset (the last one starting at or before it). */

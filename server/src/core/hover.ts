@@ -7,7 +7,8 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { documentAt, toFileRange, type ParsedFile, type YamlDocument } from './document';
 import type { FeatureContext } from './languageService';
-import { code, countOf, escapeMarkdown, inventoryIsEmpty, nameList, NO_INVENTORY_MESSAGE, objectName } from './markdown';
+import { typeLabel } from './completion';
+import { code, countOf, escapeMarkdown, inventoryIsEmpty, nameList, NO_INVENTORY_MESSAGE } from './markdown';
 import {
   labelSelectorAsSelector,
   namespacesMatchingSelector,
@@ -20,7 +21,6 @@ import { schemaAt, type JsonSchemaNode, type SchemaKind } from './schema';
 import { describeClause } from './symbols';
 import type { OffsetRange, WorkloadObject } from './types';
 import { locate, nodeAt, nodeRange, type CursorLocation, type PathSegment, type YamlPath } from './yamlAst';
-import { typeLabel } from './completion';
 
 export interface HoverResult {
   markdown: string;

@@ -361,6 +361,11 @@ export function isValidLabelValue(value: string): string[] {
   return labelValueIssues(value).map((issue) => issue.go);
 }
 
+/** How Go joins the messages of one key or value into a field.Error detail. */
+function goDetail(issues: readonly ValidationIssue[]): string {
+  return issues.map((issue) => issue.go).join('; ');
+}
+
 function friendlyReasons(issues: readonly ValidationIssue[]): string {
   return issues
     .map((issue) => issue.friendly)
@@ -439,7 +444,7 @@ export function newRequirement(key: string, operator: string, values: readonly s
   const errors: FieldError[] = [];
   const keyIssues = qualifiedNameIssues(key);
   if (keyIssues.length > 0) {
-    errors.push(invalidString('key', key, keyIssues.map((issue) => issue.go).join('; ')));
+    errors.push(invalidString('key', key, goDetail(keyIssues)));
   }
   const list = values ?? [];
   switch (operator) {
@@ -485,7 +490,7 @@ export function newRequirement(key: string, operator: string, values: readonly s
   list.forEach((value, i) => {
     const issues = labelValueIssues(value);
     if (issues.length > 0) {
-      errors.push(invalidString(`values[${i}][${key}]`, value, issues.map((issue) => issue.go).join('; ')));
+      errors.push(invalidString(`values[${i}][${key}]`, value, goDetail(issues)));
     }
   });
   if (errors.length > 0) {
@@ -930,9 +935,9 @@ class RequirementsSelector implements Selector {
 }
 
 /** labels.Nothing(). */
-export const NOTHING: Selector = new NothingSelector();
+const NOTHING: Selector = new NothingSelector();
 /** labels.Everything(). */
-export const EVERYTHING: Selector = new RequirementsSelector([]);
+const EVERYTHING: Selector = new RequirementsSelector([]);
 
 /**
  * A selector built directly from requirements in the given order, without validation or sorting
@@ -1149,7 +1154,7 @@ export function selectorProblems(input: LabelSelectorInput | null | undefined): 
         kind: 'matchLabels-key',
         path: ['matchLabels', key],
         message: `Invalid label key ${goQuote(key)} in matchLabels: ${friendlyReasons(keyIssues)}.`,
-        goMessage: fieldErrorText(invalidString('key', key, keyIssues.map((issue) => issue.go).join('; '))),
+        goMessage: fieldErrorText(invalidString('key', key, goDetail(keyIssues))),
       });
     }
     const valueIssues = labelValueIssues(value);
@@ -1158,7 +1163,7 @@ export function selectorProblems(input: LabelSelectorInput | null | undefined): 
         kind: 'matchLabels-value',
         path: ['matchLabels', key],
         message: `Invalid label value ${goQuote(value)} for key ${goQuote(key)} in matchLabels: ${friendlyReasons(valueIssues)}.`,
-        goMessage: fieldErrorText(invalidString(`values[0][${key}]`, value, valueIssues.map((issue) => issue.go).join('; '))),
+        goMessage: fieldErrorText(invalidString(`values[0][${key}]`, value, goDetail(valueIssues))),
       });
     }
   }
@@ -1182,7 +1187,7 @@ export function selectorProblems(input: LabelSelectorInput | null | undefined): 
         kind: 'key',
         path: [...at, 'key'],
         message: `Invalid label key ${goQuote(key)}: ${friendlyReasons(keyIssues)}.`,
-        goMessage: fieldErrorText(invalidString('key', key, keyIssues.map((issue) => issue.go).join('; '))),
+        goMessage: fieldErrorText(invalidString('key', key, goDetail(keyIssues))),
       });
     }
     if ((operator === 'in' || operator === 'notin') && values === null) {
@@ -1209,7 +1214,7 @@ export function selectorProblems(input: LabelSelectorInput | null | undefined): 
           path: [...at, 'values', valueIndex],
           message: `Invalid label value ${goQuote(value)}: ${friendlyReasons(issues)}.`,
           goMessage: fieldErrorText(
-            invalidString(`values[${valueIndex}][${key}]`, value, issues.map((issue) => issue.go).join('; ')),
+            invalidString(`values[${valueIndex}][${key}]`, value, goDetail(issues)),
           ),
         });
       }
@@ -1443,7 +1448,7 @@ class Parser {
     const keyIssues = qualifiedNameIssues(item.literal);
     if (keyIssues.length > 0) {
       // The parser validates the key with a nil field path, which Go prints as "<nil>".
-      throw new ParseError(fieldErrorText(invalidString('<nil>', item.literal, keyIssues.map((i) => i.go).join('; '))));
+      throw new ParseError(fieldErrorText(invalidString('<nil>', item.literal, goDetail(keyIssues))));
     }
     const next = this.lookahead(ParserContext.Values).token;
     if ((next === Token.EndOfString || next === Token.Comma) && operator !== '!') operator = 'exists';

@@ -4,13 +4,15 @@
  * Label selectors (k8s.io/apimachinery semantics, exact to the error text) live in `labels.ts` and
  * are re-exported from here; this file adds how KubeStellar's binding controller resolves a
  * BindingPolicy (`shared/kubestellar/MATCHING.md`) and the index that keeps that fast over large
- * inventories. Every indexed lookup returns exactly what the plain definition would: the index only
- * picks which objects to test, the full test always runs on them.
+ * inventories. The index evaluates clauses and selectors by set algebra over its lists; the answer is
+ * always exactly what testing each object one by one would give (resolution.test.ts checks this
+ * against a naive transcription of the controller's loop).
  */
 import type { Inventory, Labels, Wec, WorkloadObject } from './types';
 import {
   compareGoStrings,
   labelSelectorAsSelector,
+  selectorFromRequirements,
   type LabelSelectorInput,
   type Selector,
 } from './labels';
@@ -18,14 +20,12 @@ import {
 export {
   addRequirements,
   compareGoStrings,
-  EVERYTHING,
   goQuote,
   isQualifiedName,
   isValidLabelValue,
   labelSelectorAsMap,
   labelSelectorAsSelector,
   newRequirement,
-  NOTHING,
   parseSelector,
   parseToLabelSelector,
   selectorFromRequirements,
@@ -133,63 +133,112 @@ export function isExcludedResource(group: string, resource: string, allowedGroup
 }
 
 // ---------------------------------------------------------------------------------------------
-// Indexes
+// Id sets and indexes
 // ---------------------------------------------------------------------------------------------
 
-const NO_IDS: readonly number[] = Object.freeze([]);
-
 /**
- * A set of item ids that contains every match, not yet materialized: the union of `lists`.
- * `disjoint` says the lists cannot share ids, so the union needs no de-duplication.
+ * A set of ids `0..size-1` as a bitset. The index answers every test of a clause with one of these,
+ * so a clause costs a few passes over `size / 32` words plus the index lists it touches, instead of
+ * a property lookup per object and requirement.
  */
-interface Candidates {
-  readonly size: number;
-  readonly lists: readonly (readonly number[])[];
-  readonly disjoint: boolean;
-}
+class IdSet {
+  private readonly words: Uint32Array;
 
-function candidatesOf(lists: readonly (readonly number[])[], disjoint: boolean): Candidates {
-  let size = 0;
-  for (const list of lists) size += list.length;
-  return { size, lists, disjoint };
-}
-
-/** The union of the candidate lists, ascending (every list is ascending already). */
-function materialize(candidates: Candidates): readonly number[] {
-  const { lists, disjoint } = candidates;
-  if (lists.length === 0) return NO_IDS;
-  if (lists.length === 1) return lists[0];
-  const all = new Int32Array(candidates.size);
-  let offset = 0;
-  for (const list of lists) {
-    all.set(list, offset);
-    offset += list.length;
+  private constructor(readonly size: number) {
+    this.words = new Uint32Array((size + 31) >>> 5);
   }
-  all.sort();
-  const ids: number[] = [];
-  for (let i = 0; i < all.length; i++) {
-    if (disjoint || i === 0 || all[i] !== all[i - 1]) ids.push(all[i]);
+
+  static empty(size: number): IdSet {
+    return new IdSet(size);
   }
-  return ids;
+
+  static full(size: number): IdSet {
+    const set = new IdSet(size);
+    set.words.fill(0xffffffff);
+    const spare = set.words.length * 32 - size;
+    if (spare > 0) set.words[set.words.length - 1] = 0xffffffff >>> spare;
+    return set;
+  }
+
+  /** The union of index lists. */
+  static ofLists(size: number, lists: Iterable<readonly number[]>): IdSet {
+    const set = new IdSet(size);
+    for (const list of lists) {
+      for (let i = 0; i < list.length; i++) set.words[list[i] >>> 5] |= 1 << (list[i] & 31);
+    }
+    return set;
+  }
+
+  copy(): IdSet {
+    const set = new IdSet(this.size);
+    set.words.set(this.words);
+    return set;
+  }
+
+  and(other: IdSet): void {
+    for (let i = 0; i < this.words.length; i++) this.words[i] &= other.words[i];
+  }
+
+  andNot(other: IdSet): void {
+    for (let i = 0; i < this.words.length; i++) this.words[i] &= ~other.words[i];
+  }
+
+  or(other: IdSet): void {
+    for (let i = 0; i < this.words.length; i++) this.words[i] |= other.words[i];
+  }
+
+  delete(id: number): void {
+    this.words[id >>> 5] &= ~(1 << (id & 31));
+  }
+
+  /** The ids in ascending order. */
+  toArray(): number[] {
+    const ids: number[] = [];
+    for (let i = 0; i < this.words.length; i++) {
+      let word = this.words[i] | 0;
+      while (word !== 0) {
+        const lowest = word & -word;
+        ids.push(i * 32 + 31 - Math.clz32(lowest));
+        word ^= lowest;
+      }
+    }
+    return ids;
+  }
 }
 
-function pushTo<K>(map: Map<K, number[]>, key: K, id: number): void {
+function pushTo(map: Map<string, number[]>, key: string, id: number): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [id]);
   else list.push(id);
 }
 
-/** Label sets indexed by key and by key=value, to find a selector's candidates without a scan. */
+/** The lists of `map` under each of `keys` (missing keys have none). */
+function listsOf(map: ReadonlyMap<string, readonly number[]>, keys: Iterable<string>): (readonly number[])[] {
+  const lists: (readonly number[])[] = [];
+  for (const key of keys) {
+    const list = map.get(key);
+    if (list !== undefined) lists.push(list);
+  }
+  return lists;
+}
+
+/**
+ * Label sets indexed by key and by key and value, so that a selector is evaluated by set algebra:
+ * `=`/`in` keep the sets having one of the values, `!=`/`notin` remove them, `exists` keeps the sets
+ * having the key and `!` removes them. That is exactly what testing each set would give (a label is
+ * present when it is an own property; a non-string value is present but equals no selector value).
+ * Only `gt`/`lt`, which need integer parsing, are tested set by set.
+ */
 class LabelIndex {
   private readonly byKey = new Map<string, number[]>();
   private readonly byKeyValue = new Map<string, Map<string, number[]>>();
 
-  constructor(labelSets: readonly Labels[]) {
+  constructor(private readonly labelSets: readonly Labels[]) {
     labelSets.forEach((labels, id) => {
       for (const key of Object.keys(labels)) {
+        pushTo(this.byKey, key, id);
         const value: unknown = labels[key];
         if (typeof value !== 'string') continue;
-        pushTo(this.byKey, key, id);
         let byValue = this.byKeyValue.get(key);
         if (byValue === undefined) {
           byValue = new Map();
@@ -200,47 +249,45 @@ class LabelIndex {
     });
   }
 
-  /**
-   * A superset of the ids `selector` matches, from its most selective indexable requirement
-   * (`=`/`in` by value, `exists`/`gt`/`lt` by key); `null` when it has none and a scan is needed.
-   */
-  candidates(selector: Selector): Candidates | null {
+  /** The ids within `scope` (all ids when absent) whose label sets `selector` matches. */
+  matching(selector: Selector, scope?: IdSet): IdSet {
+    const size = this.labelSets.length;
     const requirements = selector.requirements;
-    if (requirements === null) return candidatesOf([], true);
-    let best: Candidates | null = null;
-    for (const { key, operator, values } of requirements) {
-      let candidates: Candidates;
+    if (requirements === null) return IdSet.empty(size);
+    const result = scope !== undefined ? scope.copy() : IdSet.full(size);
+    for (const requirement of requirements) {
+      const { key, operator, values } = requirement;
       switch (operator) {
         case '=':
         case '==':
-        case 'in': {
-          const byValue = this.byKeyValue.get(key);
-          // One label set has one value per key, so the lists of distinct values are disjoint.
-          const lists = [...new Set(values)].map((value) => byValue?.get(value) ?? NO_IDS);
-          candidates = candidatesOf(lists, true);
+        case 'in':
+          result.and(this.withValues(key, values));
           break;
-        }
+        case '!=':
+        case 'notin':
+          result.andNot(this.withValues(key, values));
+          break;
         case 'exists':
-        case 'gt':
-        case 'lt':
-          candidates = candidatesOf([this.byKey.get(key) ?? NO_IDS], true);
+          result.and(IdSet.ofLists(size, listsOf(this.byKey, [key])));
           break;
-        default:
-          continue;
+        case '!':
+          result.andNot(IdSet.ofLists(size, listsOf(this.byKey, [key])));
+          break;
+        default: {
+          const single = selectorFromRequirements([requirement]);
+          for (const id of result.toArray()) {
+            if (!single.matches(this.labelSets[id])) result.delete(id);
+          }
+        }
       }
-      if (best === null || candidates.size < best.size) best = candidates;
     }
-    return best;
+    return result;
   }
-}
 
-/** The first entry with a lower score wins; `null` means "no handle", which loses to any. */
-function smallest(options: readonly (Candidates | null)[]): Candidates | null {
-  let best: Candidates | null = null;
-  for (const option of options) {
-    if (option !== null && (best === null || option.size < best.size)) best = option;
+  private withValues(key: string, values: readonly string[]): IdSet {
+    const byValue = this.byKeyValue.get(key);
+    return IdSet.ofLists(this.labelSets.length, byValue === undefined ? [] : listsOf(byValue, values));
   }
-  return best;
 }
 
 function compareObjects(a: WorkloadObject, b: WorkloadObject): number {
@@ -268,19 +315,19 @@ export class MatchIndex {
   readonly wecs: readonly Wec[];
   /** The objects the controller may select (exclusions applied), sorted by group, resource, namespace, name. */
   readonly objects: readonly WorkloadObject[];
-  /** Every Namespace object of the inventory (exclusions do not apply to namespace lookups), sorted by name. */
+  /** Every Namespace object of the inventory, sorted by name: namespace lookups ignore the exclusions. */
   readonly namespaces: readonly WorkloadObject[];
 
   private readonly wecLabels: LabelIndex;
   private readonly objectLabels: LabelIndex;
   private readonly byGroup = new Map<string, number[]>();
   private readonly byResource = new Map<string, number[]>();
-  private readonly byGroupResource = new Map<string, Map<string, number[]>>();
+  /** Keyed by `group/resource`; a group never contains '/'. */
+  private readonly byGroupResource = new Map<string, number[]>();
   private readonly byNamespace = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
-  /** Namespace labels by name. The controller GETs one Namespace; with duplicates the first in inventory order counts. */
+  /** Namespace labels by name. The controller GETs one Namespace; of duplicates, the first in inventory order counts. */
   private readonly namespaceLabels = new Map<string, Labels>();
-  private readonly allObjectIds: readonly number[];
 
   constructor(inventory: Inventory) {
     this.generation = inventory.generation;
@@ -301,16 +348,10 @@ export class MatchIndex {
     this.objects.forEach((object, id) => {
       pushTo(this.byGroup, object.group, id);
       pushTo(this.byResource, object.resource, id);
-      let byResource = this.byGroupResource.get(object.group);
-      if (byResource === undefined) {
-        byResource = new Map();
-        this.byGroupResource.set(object.group, byResource);
-      }
-      pushTo(byResource, object.resource, id);
+      pushTo(this.byGroupResource, `${object.group}/${object.resource}`, id);
       pushTo(this.byNamespace, object.namespace, id);
       pushTo(this.byName, object.name, id);
     });
-    this.allObjectIds = this.objects.map((_, id) => id);
   }
 
   /** The index of an inventory, built once per inventory object and generation. */
@@ -322,68 +363,45 @@ export class MatchIndex {
     return index;
   }
 
-  /** Ids (ascending) of the WECs whose labels match `selector`. */
-  wecIdsMatching(selector: Selector): readonly number[] {
-    const candidates = this.wecLabels.candidates(selector);
-    const ids = candidates === null ? this.wecs.map((_, id) => id) : materialize(candidates);
-    return ids.filter((id) => selector.matches(this.wecs[id].labels));
+  /** The WECs whose labels match `selector`, as an id set. */
+  wecIdsMatching(selector: Selector): IdSet {
+    return this.wecLabels.matching(selector);
   }
 
-  /** The labels of the Namespace named `name`, or undefined when there is none (as for `""`). */
-  namespaceLabelsOf(name: string): Labels | undefined {
-    return this.namespaceLabels.get(name);
-  }
-
-  /** Ids (ascending) of the selectable objects that `clause` selects. */
-  objectIdsMatching(clause: CompiledClause): readonly number[] {
-    const candidates = smallest([
-      this.groupResourceCandidates(clause),
-      clause.namespaces === null ? null : this.unionOf(this.byNamespace, clause.namespaces, true),
-      clause.objectNames === null ? null : this.unionOf(this.byName, clause.objectNames, true),
-      this.objectSelectorCandidates(clause.objectSelectors),
-      this.namespaceSelectorCandidates(clause.namespaceSelectors),
-    ]);
-    const ids = candidates === null ? this.allObjectIds : materialize(candidates);
-    const matched: number[] = [];
-    for (const id of ids) {
-      if (clauseMatches(clause, this.objects[id], this)) matched.push(id);
-    }
-    return matched;
-  }
-
-  private unionOf(map: ReadonlyMap<string, readonly number[]>, keys: ReadonlySet<string>, disjoint: boolean): Candidates {
-    return candidatesOf([...keys].map((key) => map.get(key) ?? NO_IDS), disjoint);
-  }
-
-  private groupResourceCandidates(clause: CompiledClause): Candidates | null {
+  /** The ids (ascending) of the selectable objects that `clause` selects: each test of the controller's testObject, intersected. */
+  objectIdsMatching(clause: CompiledClause): number[] {
+    const size = this.objects.length;
+    const ids = IdSet.full(size);
     if (clause.apiGroup !== null) {
-      if (clause.resources === null) return candidatesOf([this.byGroup.get(clause.apiGroup) ?? NO_IDS], true);
-      const byResource = this.byGroupResource.get(clause.apiGroup);
-      return candidatesOf([...clause.resources].map((resource) => byResource?.get(resource) ?? NO_IDS), true);
+      const group = clause.apiGroup;
+      ids.and(
+        IdSet.ofLists(
+          size,
+          clause.resources === null
+            ? listsOf(this.byGroup, [group])
+            : listsOf(this.byGroupResource, [...clause.resources].map((resource) => `${group}/${resource}`)),
+        ),
+      );
+    } else if (clause.resources !== null) {
+      ids.and(IdSet.ofLists(size, listsOf(this.byResource, clause.resources)));
     }
-    return clause.resources === null ? null : this.unionOf(this.byResource, clause.resources, true);
-  }
-
-  /** The union of each selector's candidates, or null when one of them gives no handle. */
-  private objectSelectorCandidates(selectors: readonly Selector[] | null): Candidates | null {
-    if (selectors === null) return null;
-    const lists: (readonly number[])[] = [];
-    for (const selector of selectors) {
-      const candidates = this.objectLabels.candidates(selector);
-      if (candidates === null) return null;
-      lists.push(...candidates.lists);
+    if (clause.namespaces !== null) ids.and(IdSet.ofLists(size, listsOf(this.byNamespace, clause.namespaces)));
+    if (clause.objectNames !== null) ids.and(IdSet.ofLists(size, listsOf(this.byName, clause.objectNames)));
+    if (clause.objectSelectors !== null) {
+      const selected = IdSet.empty(size);
+      for (const selector of clause.objectSelectors) selected.or(this.objectLabels.matching(selector, ids));
+      ids.and(selected);
     }
-    return candidatesOf(lists, false);
-  }
-
-  /** Objects in the namespaces the selectors match; namespaces are few, so they are simply scanned. */
-  private namespaceSelectorCandidates(selectors: readonly Selector[] | null): Candidates | null {
-    if (selectors === null) return null;
-    const lists: (readonly number[])[] = [];
-    for (const [name, labels] of this.namespaceLabels) {
-      if (selectors.some((selector) => selector.matches(labels))) lists.push(this.byNamespace.get(name) ?? NO_IDS);
+    if (clause.namespaceSelectors !== null) {
+      // A cluster-scoped object has namespace "", which names no Namespace, so it never passes here.
+      const selectors = clause.namespaceSelectors;
+      const namespaces: string[] = [];
+      for (const [name, labels] of this.namespaceLabels) {
+        if (selectors.some((selector) => selector.matches(labels))) namespaces.push(name);
+      }
+      ids.and(IdSet.ofLists(size, listsOf(this.byNamespace, namespaces)));
     }
-    return candidatesOf(lists, true);
+    return ids.toArray();
   }
 }
 
@@ -391,7 +409,7 @@ export class MatchIndex {
 // Clauses
 // ---------------------------------------------------------------------------------------------
 
-/** A downsync clause prepared for testing many objects. `null` tests pass every object. */
+/** A downsync clause prepared for evaluation. `null` tests pass every object. */
 interface CompiledClause {
   readonly apiGroup: string | null;
   readonly resources: ReadonlySet<string> | null;
@@ -404,10 +422,19 @@ interface CompiledClause {
   readonly modulation: Modulation;
 }
 
+/**
+ * A list field as a list. The YAML layer hands over what the user wrote, and a mapping or a scalar
+ * where a list belongs must not crash us (schema validation reports it); it counts as absent.
+ */
+function asList<T>(value: readonly T[] | null | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
+}
+
 /** A list test passes every object when it is empty or contains `"*"`; otherwise it is the set of accepted values. */
 function listTest(values: readonly string[] | null | undefined): ReadonlySet<string> | null {
-  if (values === null || values === undefined || values.length === 0 || values.includes('*')) return null;
-  return new Set(values);
+  const list = asList(values);
+  if (list.length === 0 || list.includes('*')) return null;
+  return new Set(list);
 }
 
 /**
@@ -425,9 +452,9 @@ function validSelectors(inputs: readonly (LabelSelectorInput | null)[]): Selecto
 
 /** The controller's ALabelSelectorIsEmpty test: no matchLabels and no matchExpressions at all. */
 function isEmptyLabelSelector(input: LabelSelectorInput | null): boolean {
-  const labelCount = input?.matchLabels ? Object.keys(input.matchLabels).length : 0;
-  const expressionCount = input?.matchExpressions ? input.matchExpressions.length : 0;
-  return labelCount === 0 && expressionCount === 0;
+  const matchLabels = input?.matchLabels;
+  const labelCount = matchLabels !== null && typeof matchLabels === 'object' ? Object.keys(matchLabels).length : 0;
+  return labelCount === 0 && asList(input?.matchExpressions).length === 0;
 }
 
 function zeroModulation(): Modulation {
@@ -440,8 +467,8 @@ function zeroModulation(): Modulation {
  */
 function compileClause(input: DownsyncClauseInput | null): CompiledClause {
   const clause = input ?? {};
-  const objectSelectorInputs = clause.objectSelectors ?? [];
-  const namespaceSelectorInputs = clause.namespaceSelectors ?? [];
+  const objectSelectorInputs = asList(clause.objectSelectors);
+  const namespaceSelectorInputs = asList(clause.namespaceSelectors);
   const namespaceTestPasses =
     namespaceSelectorInputs.length === 0 || namespaceSelectorInputs.some(isEmptyLabelSelector);
   return {
@@ -455,25 +482,9 @@ function compileClause(input: DownsyncClauseInput | null): CompiledClause {
       createOnly: clause.createOnly === true,
       wantSingletonReportedState: clause.wantSingletonReportedState === true,
       wantMultiWECReportedState: clause.wantMultiWECReportedState === true,
-      statusCollectors: [...new Set(clause.statusCollectors ?? [])].sort(compareGoStrings),
+      statusCollectors: [...new Set(asList(clause.statusCollectors))].sort(compareGoStrings),
     },
   };
-}
-
-/** The controller's testObject for one clause. */
-function clauseMatches(clause: CompiledClause, object: WorkloadObject, index: MatchIndex): boolean {
-  if (clause.apiGroup !== null && clause.apiGroup !== object.group) return false;
-  if (clause.resources !== null && !clause.resources.has(object.resource)) return false;
-  if (clause.namespaces !== null && !clause.namespaces.has(object.namespace)) return false;
-  if (clause.objectNames !== null && !clause.objectNames.has(object.name)) return false;
-  if (clause.objectSelectors !== null && !clause.objectSelectors.some((s) => s.matches(object.labels))) return false;
-  if (clause.namespaceSelectors !== null) {
-    // A cluster-scoped object has namespace "", which names no Namespace, so it never passes here.
-    const namespaceLabels = index.namespaceLabelsOf(object.namespace);
-    if (namespaceLabels === undefined) return false;
-    if (!clause.namespaceSelectors.some((s) => s.matches(namespaceLabels))) return false;
-  }
-  return true;
 }
 
 function combineModulation(into: Modulation, from: Modulation): void {
@@ -491,7 +502,7 @@ function combineModulation(into: Modulation, from: Modulation): void {
 
 /** The WECs (sorted by name) whose labels match one selector: the hover of one cluster selector. */
 export function wecsMatchingSelector(selector: Selector, index: MatchIndex): Wec[] {
-  return index.wecIdsMatching(selector).map((id) => index.wecs[id]);
+  return index.wecIdsMatching(selector).toArray().map((id) => index.wecs[id]);
 }
 
 /** The objects one downsync clause selects, excluded objects removed: the hover of one clause. */
@@ -529,21 +540,23 @@ export function namespacesMatchingSelector(selector: Selector, index: MatchIndex
 export function resolvePolicy(spec: PolicySpecInput, index: MatchIndex): PolicyResolution {
   const errors: string[] = [];
   const clusterSelectors: Selector[] = [];
-  (spec.clusterSelectors ?? []).forEach((input, i) => {
+  asList(spec.clusterSelectors).forEach((input, i) => {
     const result = labelSelectorAsSelector(input ?? {});
     if (result.valid) clusterSelectors.push(result.selector);
     else errors.push(`clusterSelectors[${i}]: ${result.error}`);
   });
-  const downsync = spec.downsync ?? [];
+  const downsync = asList(spec.downsync);
   if (errors.length > 0) {
     return { resolved: false, errors, wecs: [], clauses: downsync.map((_, i) => ({ index: i, objects: [] })), objects: [] };
   }
 
-  const wecIds = new Set<number>();
+  let wecIds: IdSet | null = null;
   for (const selector of clusterSelectors) {
-    for (const id of index.wecIdsMatching(selector)) wecIds.add(id);
+    const matching = index.wecIdsMatching(selector);
+    if (wecIds === null) wecIds = matching;
+    else wecIds.or(matching);
   }
-  const wecs = [...wecIds].sort((a, b) => a - b).map((id) => index.wecs[id]);
+  const wecs = wecIds === null ? [] : wecIds.toArray().map((id) => index.wecs[id]);
 
   const modulations = new Map<number, Modulation>();
   const clauses = downsync.map((input, i) => {

@@ -234,7 +234,7 @@ function typeFinding(text: string, ast: Ast, path: YamlPath, error: SchemaError)
 function requiredRange(ast: Ast, path: YamlPath): OffsetRange {
   const last = path[path.length - 1];
   // A missing field of a list item: underline the item's first key; of a map entry: its key.
-  if (typeof last === 'number') return clauseHeadRange(ast, path);
+  if (typeof last === 'number' || path.length === 0) return clauseHeadRange(ast, path);
   return path.length ? keyRangeForPath(ast, path) : rangeForPath(ast, path);
 }
 

@@ -236,6 +236,8 @@ export function yamlCursor(text: string, offset: number): YamlCursor | undefined
   const line = text.slice(lineStart, newline < 0 ? text.length : newline).replace(/\r$/, '');
   const cursor = Math.min(offset - lineStart, line.length);
   const lineIndent = skipBlanks(line, 0);
+  // In the indentation of a line that has content, whatever is inserted would re-indent that content.
+  if (cursor < lineIndent && lineIndent < line.length) return undefined;
 
   // Markers of the cursor's own line that end before the cursor.
   const ownTokens: LineToken[] = [];

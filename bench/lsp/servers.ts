@@ -1,0 +1,109 @@
+/**
+ * The servers under comparison: ours (the esbuild bundle), and yaml-language-server as shipped and
+ * with its validation delay set to 0.
+ *
+ * yaml-language-server 1.25 debounces validation by a fixed 200 ms: `SettingsState` sets
+ * `this.validationDelayMs = 200` in out/server/src/yamlSettings.js and no setting changes it. To
+ * compare parsing and checking alone, `zeroDelayPeer` copies the package into a temporary folder
+ * and changes that one line to `this.validationDelayMs = 0`. node_modules is never touched: the
+ * copy reaches the same dependencies through symlinks.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchClient, ServerCommand } from './client';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+const PEER_PACKAGE = path.join(REPO_ROOT, 'node_modules', 'yaml-language-server');
+export const SCHEMA_FILE = path.join(REPO_ROOT, 'schemas', 'bindingpolicy.v1alpha1.schema.json');
+
+/** The exact text replaced in the copy, and what replaces it. */
+export const DELAY_LINE = 'this.validationDelayMs = 200;';
+export const ZERO_DELAY_LINE = 'this.validationDelayMs = 0;';
+export const DELAY_FILE = 'out/server/src/yamlSettings.js';
+
+export interface ServerVariant {
+  /** Short label used in the table. */
+  readonly name: string;
+  readonly command: ServerCommand;
+  /** Resolves once the server has finished its start-up work (workspace load, schema setup). */
+  readonly ready: (client: BenchClient) => Promise<void>;
+  /** Whether its diagnostics notifications carry the document version. */
+  readonly versionedDiagnostics: boolean;
+}
+
+export function peerVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PEER_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function ourServer(): ServerVariant {
+  return {
+    name: 'ours',
+    command: {
+      command: process.execPath,
+      args: [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'],
+      cwd: REPO_ROOT,
+      // The defaults: inventory from the workspace files, inlay hints on.
+      configuration: (section) => (section === 'kubestellar' ? {} : null),
+    },
+    // The server reports its inventory in `kubestellar/status` once the workspace is loaded.
+    ready: (client) => client.waitFor('the workspace inventory', () => client.notifications.some((n) => n.method === 'kubestellar/status' && (n.params as { wecCount?: number }).wecCount! > 0)),
+    versionedDiagnostics: true,
+  };
+}
+
+/** Settings for yaml-language-server: our schema for the benchmark files, every network store off. */
+function peerConfiguration(section: string | undefined): unknown {
+  if (section === 'yaml') {
+    return {
+      schemas: { [pathToFileURL(SCHEMA_FILE).toString()]: ['policies/*.yaml'] },
+      schemaStore: { enable: false },
+      kubernetesCRDStore: { enable: false },
+      validate: true,
+      hover: true,
+      completion: true,
+      format: { enable: false },
+    };
+  }
+  return section === 'http' || section === '[yaml]' || section === 'editor' ? {} : null;
+}
+
+function peer(name: string, packageDir: string): ServerVariant {
+  return {
+    name,
+    command: {
+      command: process.execPath,
+      args: [path.join(packageDir, 'bin', 'yaml-language-server'), '--stdio'],
+      cwd: REPO_ROOT,
+      configuration: peerConfiguration,
+    },
+    // It pulls its settings after `initialized`; then it has nothing more to load (all stores are off).
+    ready: async (client) => {
+      await client.waitFor('the settings pull', () => client.configurationAnswered > 0);
+      await client.quiet(300);
+    },
+    versionedDiagnostics: false,
+  };
+}
+
+export function shippedPeer(): ServerVariant {
+  return peer('peer (shipped, 200 ms)', PEER_PACKAGE);
+}
+
+/** A copy of yaml-language-server in `scratch` whose validation delay is 0 ms (see the file comment). */
+export function zeroDelayPeer(scratch: string): ServerVariant {
+  const root = path.join(scratch, 'peer-zero-delay');
+  const copy = path.join(root, 'yaml-language-server');
+  if (!existsSync(copy)) {
+    mkdirSync(copy, { recursive: true });
+    for (const part of ['package.json', 'bin', 'out', 'l10n']) cpSync(path.join(PEER_PACKAGE, part), path.join(copy, part), { recursive: true });
+    // Its own nested dependencies first, then the project's hoisted ones, as in the original layout.
+    if (existsSync(path.join(PEER_PACKAGE, 'node_modules'))) symlinkSync(path.join(PEER_PACKAGE, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const file = path.join(copy, DELAY_FILE);
+    const source = readFileSync(file, 'utf8');
+    if (source.split(DELAY_LINE).length !== 2) throw new Error(`expected exactly one "${DELAY_LINE}" in ${file}; the peer's source changed, update the benchmark`);
+    writeFileSync(file, source.replace(DELAY_LINE, ZERO_DELAY_LINE));
+  }
+  return peer('peer (0 ms)', copy);
+}
