@@ -341,7 +341,12 @@ describe('language server: files changing on disk and source settings', () => {
     fs.cpSync(path.join(EXAMPLES, 'inventory'), path.join(workspace, 'inventory'), { recursive: true });
     client = await LspClient.start({
       workspaceFolders: [workspace],
-      settings: () => ({ source: 'cluster', its: { context: 'its1' }, wds: { context: 'wds1' } }),
+      settings: () => ({
+        source: 'cluster',
+        kubeconfig: path.join(workspace, 'no-such-kubeconfig'),
+        its: { context: 'its1' },
+        wds: { context: 'wds1' },
+      }),
     });
   });
 
@@ -373,5 +378,17 @@ describe('language server: files changing on disk and source settings', () => {
     fs.writeFileSync(path.join(workspace, 'inventory', 'unwatched.yaml'), 'apiVersion: cluster.open-cluster-management.io/v1\nkind: ManagedCluster\nmetadata:\n  name: quiet\n');
     const status = await client.refreshInventory();
     assert.equal(status?.wecCount, 9);
+  });
+
+  it('contacts the cluster only once the client reports trust, and reports why it failed', async () => {
+    const seen = client.statuses.length;
+    await client.setTrust(true);
+    const status = await client.waitForStatus((candidate) => candidate.trusted && candidate.contexts?.its.state === 'error', seen);
+    assert.equal(status.source, 'cluster', 'an explicit "cluster" source stays on the cluster');
+    assert.match(status.contexts!.its.message ?? '', /no-such-kubeconfig does not exist/);
+    assert.match(status.errors.join('\n'), /ITS its1: .*does not exist/);
+    const listed = await client.listContexts();
+    assert.deepEqual(listed.contexts, []);
+    assert.match(listed.error ?? '', /does not exist/);
   });
 });

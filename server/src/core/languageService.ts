@@ -6,7 +6,7 @@
  * came from workspace files, a live cluster or a test. Every feature lives in its own file; this
  * file only caches parses, derived indexes and per-document diagnostics.
  */
-import { parseFile, type ParsedFile, type YamlDocument } from './document';
+import { parseFile, type ParsedFile } from './document';
 import { MatchIndex } from './matcher';
 import { ResourceCatalog } from './resources';
 import {
@@ -65,8 +65,10 @@ export interface LanguageService {
 export function getLanguageService(options: LanguageServiceOptions): LanguageService {
   const files = new Map<string, ParsedFile>();
   let derived: { generation: number; inventory: Inventory; index: MatchIndex; catalog: ResourceCatalog } | undefined;
-  // Diagnostics of one YAML document depend on its text and on the inventory; cache them by both.
-  const findingsByDocument = new WeakMap<YamlDocument, { generation: number; findings: Finding[] }>();
+  // Findings of one YAML document depend on its text and on the inventory. They are cached by the
+  // document's AST (which parse() reuses for unchanged text, wherever the text moved) and the
+  // inventory generation; their ranges are document-relative, so a moved document's stay right.
+  const findingsByAst = new WeakMap<object, { generation: number; findings: Finding[] }>();
 
   function context(settings: CoreSettings = DEFAULT_CORE_SETTINGS): FeatureContext {
     const inventory = options.getInventory();
@@ -86,10 +88,14 @@ export function getLanguageService(options: LanguageServiceOptions): LanguageSer
     const ctx = context(settings);
     const all: Finding[] = [];
     for (const doc of file.documents) {
-      let cached = findingsByDocument.get(doc);
+      if (!doc.ast) {
+        for (const finding of validateDocument(doc, ctx)) all.push(shiftFinding(finding, doc.offset));
+        continue;
+      }
+      let cached = findingsByAst.get(doc.ast);
       if (!cached || cached.generation !== ctx.inventory.generation) {
         cached = { generation: ctx.inventory.generation, findings: validateDocument(doc, ctx) };
-        findingsByDocument.set(doc, cached);
+        findingsByAst.set(doc.ast, cached);
       }
       for (const finding of cached.findings) all.push(shiftFinding(finding, doc.offset));
     }

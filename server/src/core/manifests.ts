@@ -12,6 +12,7 @@
  */
 
 import { isMap, isNode, isSeq, parseAllDocuments } from 'yaml';
+import { splitDocuments } from './document';
 import { parseApiVersion, ResourceCatalog } from './resources';
 import type { Labels, ResourceType, SourceLocation, Wec, WorkloadObject } from './types';
 
@@ -89,18 +90,63 @@ export function parseManifests(text: string, uri: string, limits: ParseLimits = 
     return { uri, entries: [], resourceTypes: [], problems };
   }
 
+  const entries: ManifestEntry[] = [];
+  const resourceTypes: ResourceType[] = [];
+  const starts = splitDocuments(text);
+  for (let i = 0; i < starts.length; i++) {
+    const pieceStart = starts[i];
+    const pieceText = text.slice(pieceStart, i + 1 < starts.length ? starts[i + 1] : text.length);
+    const piece = parsePieceCached(pieceText, limits.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT);
+    for (const entry of piece.entries) entries.push({ offset: entry.offset + pieceStart, value: entry.value });
+    for (const problem of piece.problems) problems.push({ uri, offset: problem.offset + pieceStart, message: problem.message });
+  }
+
+  for (const entry of entries) {
+    const header = readHeader(entry.value);
+    if (header?.group === CRD_GROUP && header.kind === 'CustomResourceDefinition') {
+      resourceTypes.push(...crdResourceTypes(entry, uri, problems));
+    }
+  }
+  return { uri, entries, resourceTypes, problems };
+}
+
+/** One document's objects, with offsets relative to the document's text. */
+interface PieceResult {
+  readonly entries: readonly ManifestEntry[];
+  readonly problems: readonly { readonly offset: number; readonly message: string }[];
+}
+
+/**
+ * Parsed documents by their text. A file edited in the editor is re-read on every change; with
+ * this cache only the documents whose text changed are parsed again, so re-reading a 500-policy
+ * file after one keystroke costs one document's parse. Bounded, oldest entries dropped first.
+ */
+const pieceCache = new Map<string, PieceResult>();
+const PIECE_CACHE_LIMIT = 20_000;
+
+function parsePieceCached(text: string, maxAliasCount: number): PieceResult {
+  const key = `${maxAliasCount}\u0000${text}`;
+  const cached = pieceCache.get(key);
+  if (cached) return cached;
+  const result = parsePiece(text, maxAliasCount);
+  if (pieceCache.size >= PIECE_CACHE_LIMIT) pieceCache.delete(pieceCache.keys().next().value as string);
+  pieceCache.set(key, result);
+  return result;
+}
+
+function parsePiece(text: string, maxAliasCount: number): PieceResult {
+  const problems: { offset: number; message: string }[] = [];
+  const entries: ManifestEntry[] = [];
   let documents: ReturnType<typeof parseAllDocuments>;
   try {
     // Merge keys (`<<: *base`) are on because Kubernetes' YAML reader (go-yaml) honours them.
     documents = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
   } catch (error) {
     // The parser recurses on nesting, so a pathologically deep file can exhaust the stack.
-    problems.push({ uri, offset: 0, message: `file could not be parsed as YAML: ${errorText(error)}` });
-    return { uri, entries: [], resourceTypes: [], problems };
+    problems.push({ offset: 0, message: `document could not be parsed as YAML: ${errorText(error)}` });
+    return { entries: [], problems };
   }
 
-  const entries: ManifestEntry[] = [];
-  const resourceTypes: ResourceType[] = [];
   for (const doc of documents) {
     const [docStart, , docEnd] = doc.range ?? [0, 0, text.length];
     if (doc.errors.length > 0) {
@@ -109,7 +155,7 @@ export function parseManifests(text: string, uri: string, limits: ParseLimits = 
       const hint = source.includes('{{')
         ? ' (this looks like a Helm or Go template, which is YAML only once rendered; exclude it from the workspace)'
         : '';
-      problems.push({ uri, offset: error.pos[0], message: `YAML error, document skipped: ${error.message}${hint}` });
+      problems.push({ offset: error.pos[0], message: `YAML error, document skipped: ${error.message}${hint}` });
       continue;
     }
     const contents = doc.contents;
@@ -117,9 +163,9 @@ export function parseManifests(text: string, uri: string, limits: ParseLimits = 
     const offset = contents.range?.[0] ?? docStart;
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount });
     } catch (error) {
-      problems.push({ uri, offset, message: `document skipped: ${errorText(error)}` });
+      problems.push({ offset, message: `document skipped: ${errorText(error)}` });
       continue;
     }
     // A document that is not a map is not a Kubernetes object (a list of strings, a bare value).
@@ -143,13 +189,7 @@ export function parseManifests(text: string, uri: string, limits: ParseLimits = 
     }
   }
 
-  for (const entry of entries) {
-    const header = readHeader(entry.value);
-    if (header?.group === CRD_GROUP && header.kind === 'CustomResourceDefinition') {
-      resourceTypes.push(...crdResourceTypes(entry, uri, problems));
-    }
-  }
-  return { uri, entries, resourceTypes, problems };
+  return { entries, problems };
 }
 
 /** Step two: maps each object of a parsed file to a WEC or a workload object. */

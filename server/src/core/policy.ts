@@ -32,7 +32,8 @@ export interface ClauseEntry {
 }
 
 export interface PolicyModel {
-  readonly doc: YamlDocument;
+  /** The whole document as plain data (piece-relative ranges below; add the document's offset). */
+  readonly value: Record<string, unknown>;
   readonly name?: string;
   /** Range of the `metadata.name` value, or of the document's first line when absent. */
   readonly nameRange: OffsetRange;
@@ -45,15 +46,20 @@ export interface PolicyModel {
   readonly spec: PolicySpecInput;
 }
 
-const cache = new WeakMap<YamlDocument, PolicyModel | null>();
+/**
+ * Cached by the parsed AST, which `parseFile` reuses for an unchanged document even when an edit
+ * elsewhere moved it to another offset; the model's ranges are relative to the document, so they
+ * stay right.
+ */
+const cache = new WeakMap<object, PolicyModel | null>();
 
-/** The policy view of a BindingPolicy document; undefined for anything else. Cached per document. */
+/** The policy view of a BindingPolicy document; undefined for anything else. */
 export function policyModel(doc: YamlDocument): PolicyModel | undefined {
   if (doc.kind !== 'BindingPolicy' || !doc.ast) return undefined;
-  const cached = cache.get(doc);
+  const cached = cache.get(doc.ast);
   if (cached !== undefined) return cached ?? undefined;
   const model = buildModel(doc);
-  cache.set(doc, model ?? null);
+  cache.set(doc.ast, model ?? null);
   return model;
 }
 
@@ -87,7 +93,7 @@ function buildModel(doc: YamlDocument): PolicyModel | undefined {
     });
   }
   return {
-    doc,
+    value,
     name,
     nameRange,
     clusterSelectors,

@@ -411,7 +411,7 @@ function knownFieldsAt(kind: SchemaKind, path: YamlPath): string[] {
 
 function policyFindings(text: string, ast: Ast, model: PolicyModel, schemaErrors: readonly SchemaError[], ctx: FeatureContext): Finding[] {
   const findings: Finding[] = [];
-  const root = isObject(model.doc.value) ? model.doc.value : {};
+  const root = model.value;
   const metadata = isObject(root.metadata) ? root.metadata : {};
 
   if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string') {
