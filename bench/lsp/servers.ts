@@ -36,12 +36,13 @@ export function peerVersion(): string {
   return (JSON.parse(readFileSync(path.join(PEER_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function ourServer(): ServerVariant {
+/** Our bundled server; `nodeFlags` go to node before the script (e.g. `--cpu-prof`). */
+export function ourServer(nodeFlags: readonly string[] = []): ServerVariant {
   return {
     name: 'ours',
     command: {
       command: process.execPath,
-      args: [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'],
+      args: [...nodeFlags, path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'],
       cwd: REPO_ROOT,
       // The defaults: inventory from the workspace files, inlay hints on.
       configuration: (section) => (section === 'kubestellar' ? {} : null),

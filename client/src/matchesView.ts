@@ -152,7 +152,7 @@ export class MatchesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
         return item;
       }
       case 'clause': {
-        const item = new vscode.TreeItem(`Downsync clause ${node.clause.index + 1}`, node.clause.objects.length > 0 ? collapsed : none);
+        const item = new vscode.TreeItem(`downsync[${node.clause.index}]: ${node.clause.summary}`, node.clause.objects.length > 0 ? collapsed : none);
         item.description = count(node.clause.objects.length, 'object');
         const selectors = [...node.clause.objectSelectors, ...node.clause.namespaceSelectors];
         item.tooltip = selectors.length > 0 ? selectors.map((entry) => (entry.valid ? entry.selector || '(empty selector)' : `invalid: ${entry.error}`)).join('\n') : undefined;

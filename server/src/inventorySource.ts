@@ -15,18 +15,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { URI } from 'vscode-uri';
 import type { ClusterInventorySource, ClusterOptions, ClusterStatus, ContextStatus, ResourceSelection } from './cluster';
 import type { Inventory } from './core/types';
-import type { ContextState, InventorySourceKind, SourceSetting, StatusParams } from './protocol';
+import type { KubestellarSettings } from './lsp/settings';
+import type { ContextState, InventorySourceKind, StatusParams } from './protocol';
 import type { WorkspaceInventory, WorkspaceOptions } from './workspace/loader';
 
 /** The settings that decide the source (the rest of `kubestellar.*` does not concern it). */
-export interface SourceConfig {
-  readonly source: SourceSetting;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
-  readonly kubeconfig?: string;
-  readonly itsContext?: string;
-  readonly wdsContext?: string;
-}
+export type SourceConfig = Pick<KubestellarSettings, 'source' | 'include' | 'exclude' | 'kubeconfig' | 'itsContext' | 'wdsContext'>;
 
 /** The parts of the workspace loader this file uses (tests may pass a loader of their own). */
 export type WorkspaceSource = Pick<WorkspaceInventory, 'loadAll' | 'updateFile' | 'inventory' | 'problems'>;

@@ -97,6 +97,9 @@ export type ExplainedSelector = SelectorExplanation;
 
 export interface ExplainedClause {
   readonly index: number;
+  /** What the clause tests, in words (`apps deployments in web`). */
+  readonly summary: string;
+  readonly range: Range;
   readonly objects: readonly ExplainedObject[];
   readonly objectSelectors: readonly ExplainedSelector[];
   readonly namespaceSelectors: readonly ExplainedSelector[];

@@ -45,7 +45,7 @@ export function formatExplanations(files: readonly ExplainedFile[], format: 'tex
       out.push(`  WECs (${policy.wecs.length}): ${policy.wecs.join(', ') || 'none'}`);
       for (const selector of policy.clusterSelectors) out.push(`    clusterSelectors[${selector.index}]: ${describeSelector(selector, 'managedclusters')}`);
       for (const clause of policy.clauses) {
-        out.push(`  downsync[${clause.index}]: ${clause.objects.length} object${clause.objects.length === 1 ? '' : 's'}`);
+        out.push(`  downsync[${clause.index}] ${clause.summary}: ${clause.objects.length} object${clause.objects.length === 1 ? '' : 's'}`);
         for (const selector of clause.objectSelectors) out.push(`    objectSelectors[${selector.index}]: ${describeSelector(selector)}`);
         for (const selector of clause.namespaceSelectors) out.push(`    namespaceSelectors[${selector.index}]: ${describeSelector(selector, 'namespaces')}`);
         for (const object of clause.objects) out.push(`    ${formatObject(object)}`);

@@ -12,6 +12,7 @@ import {
   type Modulation,
 } from './matcher';
 import { policyModel, type SelectorEntry } from './policy';
+import { describeClause } from './symbols';
 import type { ObjectRef, OffsetRange, WorkloadObject } from './types';
 
 export interface SelectorExplanation {
@@ -26,6 +27,10 @@ export interface SelectorExplanation {
 
 export interface ClauseExplanation {
   readonly index: number;
+  /** What the clause tests, in words (`apps deployments in web`), for trees and lists. */
+  readonly summary: string;
+  /** File range of the clause. */
+  readonly range: OffsetRange;
   readonly objects: readonly ObjectRef[];
   readonly objectSelectors: readonly SelectorExplanation[];
   readonly namespaceSelectors: readonly SelectorExplanation[];
@@ -70,6 +75,8 @@ export function explainFile(file: ParsedFile, ctx: FeatureContext): PolicyExplan
       clusterSelectors: model.clusterSelectors.map((entry) => explainSelector(entry, ctx)),
       clauses: model.clauses.map((clause) => ({
         index: clause.index,
+        summary: describeClause(clause.input),
+        range: { start: clause.range.start + doc.offset, end: clause.range.end + doc.offset },
         // Empty when the policy cannot be resolved: the controller then re-evaluates no object either.
         objects: (resolution.clauses[clause.index]?.objects ?? []).map(objectRef),
         objectSelectors: clause.objectSelectors.map((entry) => explainSelector(entry, ctx)),

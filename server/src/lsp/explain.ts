@@ -48,6 +48,8 @@ export function buildExplainResult(
       clusterSelectors: policy.clusterSelectors,
       clauses: policy.clauses.map((clause) => ({
         index: clause.index,
+        summary: clause.summary,
+        range: toRange(document, clause.range),
         objects: clause.objects.map(explainObject),
         objectSelectors: clause.objectSelectors,
         namespaceSelectors: clause.namespaceSelectors,
