@@ -48,3 +48,13 @@ test('drift names the WECs and objects on each side, at the policy name', () => 
   assert.match(drift.message, /objects this text does not select: configmaps web\/old/);
   assert.match(drift.message, /selects objects the Binding lacks: deployments.apps web\/frontend/);
 });
+
+test('the hover on the policy name shows the drift', () => {
+  const inventory = inventoryWith({ name: 'web', destinations: ['wec-a', 'wec-b'], objects: [{ group: 'apps', version: 'v1', resource: 'deployments', namespace: 'web', name: 'frontend' }] });
+  const service = getLanguageService({ getInventory: () => inventory });
+  const file = service.parse('file:///p.yaml', 1, text);
+  const result = service.hover(file, text.indexOf('name: web') + 'name: w'.length);
+  assert.ok(result);
+  assert.match(result.markdown, /\*\*Drift\*\*/);
+  assert.match(result.markdown, /the Binding has WECs this text does not bind: wec\\?-b/);
+});

@@ -18,6 +18,7 @@ import {
 } from './matcher';
 import { policyModel, type ClauseEntry, type PolicyModel, type SelectorEntry } from './policy';
 import { schemaAt, type JsonSchemaNode, type SchemaKind } from './schema';
+import { bindingDrift, describeDrift } from './drift';
 import { describeClause } from './symbols';
 import type { OffsetRange, WorkloadObject } from './types';
 import { locate, nodeAt, nodeRange, type CursorLocation, type PathSegment, type YamlPath } from './yamlAst';
@@ -274,5 +275,10 @@ function policySummary(model: PolicyModel, ctx: FeatureContext): string {
     return `- clause ${clause.index + 1}, ${escapeMarkdown(describeClause(clause.input))}: ${countOf(count, 'object')}`;
   });
   lines.push(`Selects ${countOf(resolution.objects.length, 'object')}${clauses.length > 0 ? ':' : '.'}` + (clauses.length > 0 ? `\n\n${clauses.join('\n')}` : ''));
+  const drift = bindingDrift(model.name, resolution, ctx.inventory);
+  if (drift) {
+    const parts = describeDrift(drift, ctx.settings.hoverListLimit).map((part) => `- ${escapeMarkdown(part)}`);
+    lines.push(`**Drift**: the Binding ${code(drift.bindingName)} in the WDS differs from this prediction:\n\n${parts.join('\n')}`);
+  }
   return lines.join('\n\n');
 }

@@ -8,6 +8,7 @@
  */
 import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { YamlDocument } from './document';
+import { bindingDrift, describeDrift } from './drift';
 import { appendPair, removePair, removeSeqItem, renameKey, renderScalar, replacePair, replaceScalar, singleLineValueText } from './edits';
 import type { FeatureContext } from './languageService';
 import { isExcludedResource, resolvePolicy, selectorProblems, type PolicyResolution, type SelectorProblem } from './matcher';
@@ -657,30 +658,9 @@ function inventoryFindings(model: PolicyModel, ctx: FeatureContext): Finding[] {
 }
 
 function driftMessage(model: PolicyModel, resolution: PolicyResolution, ctx: FeatureContext): string | undefined {
-  if (!model.name) return undefined;
-  const binding = ctx.inventory.bindings?.get(model.name);
-  if (!binding) return undefined;
-  const predictedWecs = new Set<string>(resolution.wecs.map((w) => w.name));
-  const boundWecs = new Set<string>(binding.destinations);
-  // kubectl's way of naming a resource of a group: `deployments.apps web/frontend`.
-  const key = (o: { group: string; resource: string; namespace: string; name: string }) =>
-    `${o.group ? `${o.resource}.${o.group}` : o.resource} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-  const predictedObjects = new Set<string>(resolution.objects.map(({ object }) => key(object)));
-  const boundObjects = new Set<string>(binding.objects.map(key));
-  const parts: string[] = [];
-  const list = (items: string[]) => items.slice(0, 5).join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '');
-  const onlyBound = (a: ReadonlySet<string>, b: ReadonlySet<string>): string[] => [...a].filter((x) => !b.has(x)).sort();
-  const wecsOnlyBound = onlyBound(boundWecs, predictedWecs);
-  const wecsOnlyPredicted = onlyBound(predictedWecs, boundWecs);
-  const objectsOnlyBound = onlyBound(boundObjects, predictedObjects);
-  const objectsOnlyPredicted = onlyBound(predictedObjects, boundObjects);
-  if (wecsOnlyBound.length) parts.push(`the Binding has WECs this text does not bind: ${list(wecsOnlyBound)}`);
-  if (wecsOnlyPredicted.length) parts.push(`this text binds WECs the Binding lacks: ${list(wecsOnlyPredicted)}`);
-  if (objectsOnlyBound.length) parts.push(`the Binding has objects this text does not select: ${list(objectsOnlyBound)}`);
-  if (objectsOnlyPredicted.length) parts.push(`this text selects objects the Binding lacks: ${list(objectsOnlyPredicted)}`);
-  if (parts.length === 0) return undefined;
-  void ctx;
-  return `The Binding \`${model.name}\` in the WDS differs from what this policy predicts: ${parts.join('; ')}. (Apply the policy to update it, or the estate changed since.)`;
+  const drift = bindingDrift(model.name, resolution, ctx.inventory);
+  if (!drift) return undefined;
+  return `The Binding \`${drift.bindingName}\` in the WDS differs from what this policy predicts: ${describeDrift(drift, 5).join('; ')}. (Apply the policy to update it, or the estate changed since.)`;
 }
 
 function capitalise(text: string): string {
