@@ -14,10 +14,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BenchClient } from './client';
 import { generatePolicyFile } from './corpus';
 import { createWorkspace } from './scenario';
+import { median } from './stats';
 import { ourServer, REPO_ROOT } from './servers';
 
 interface ProfileNode {
@@ -99,10 +101,12 @@ async function main(): Promise<void> {
     await client.open(fileUri, file.text);
     await client.nextDiagnostics(fileUri, after, 1);
     await client.quiet(200);
+    const latencies: number[] = [];
     for (let i = 0; i < edits; i++) {
       after = client.publishedCount();
+      const started = performance.now();
       const version = i % 2 === 0 ? await client.edit(fileUri, file.editOffset, file.editOffset, 'x') : await client.edit(fileUri, file.editOffset, file.editOffset + 1, '');
-      await client.nextDiagnostics(fileUri, after, version);
+      latencies.push((await client.nextDiagnostics(fileUri, after, version)).at - started);
       await client.quiet(150);
     }
     await client.dispose();
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
     if (written.length === 0) throw new Error('the server wrote no CPU profile');
     const profile = JSON.parse(readFileSync(path.join(profiles, written[0]), 'utf8')) as CpuProfile;
     const { self, inclusive, totalMs } = summarise(profile, path.join(REPO_ROOT, 'dist', 'server.js'));
-    console.log(`${lines} lines${outside ? ' (outside the workspace)' : ''}, open + ${edits} edits: ${totalMs.toFixed(0)} ms of non-idle CPU in the server\n`);
+    console.log(`${lines} lines${outside ? ' (outside the workspace)' : ''}, open + ${edits} edits: ${totalMs.toFixed(0)} ms of non-idle CPU in the server; edit -> diagnostics median ${median(latencies).toFixed(1)} ms (profiler on)\n`);
     console.log(`Self time:\n${top(self, totalMs, 25)}\n`);
     console.log(`Inclusive time:\n${top(inclusive, totalMs, 40)}`);
   } finally {

@@ -50,14 +50,14 @@ function typeKey(type: { group: string; resource: string }): string {
 }
 
 /**
- * Reads every object of the example workspace, as `kubectl apply -R -f examples` would create it:
+ * Reads every object of a workspace folder, as `kubectl apply -R -f <folder>` would create it:
  * ManagedClusters go to the ITS, everything else to the WDS. Documents that do not parse, and kinds
  * no CRD defines, are skipped (the API server would refuse them, and the workspace mode skips them
  * too). Like the API server, a cluster-scoped object loses a `metadata.namespace` written on it,
  * and a namespaced one without a namespace lands in `default`.
  */
-function readExampleEstate(): Estate {
-  const parsed = yamlFilesUnder(EXAMPLES).map((file) => parseManifests(fs.readFileSync(file, 'utf8'), pathToFileURL(file).href));
+function readEstate(folder: string): Estate {
+  const parsed = yamlFilesUnder(folder).map((file) => parseManifests(fs.readFileSync(file, 'utf8'), pathToFileURL(file).href));
   const catalog = new ResourceCatalog(parsed.flatMap((manifests) => manifests.resourceTypes));
   const managedClusters: FakeObject[] = [];
   const objects: EstateObject[] = [];
@@ -87,13 +87,13 @@ function fakeType(type: ResourceType): FakeResourceType {
 
 let tmp: string;
 let pki: TestPki;
-let estate: Estate;
+let examples: Estate;
 const fakes: FakeKubeApiServer[] = [];
 
 before(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-cluster-test-'));
   pki = generateTestPki(path.join(tmp, 'pki'));
-  estate = readExampleEstate();
+  examples = readEstate(EXAMPLES);
 });
 
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -113,8 +113,8 @@ async function startFake(): Promise<FakeKubeApiServer> {
   return fake;
 }
 
-/** An ITS holding the example ManagedClusters. */
-async function startIts(): Promise<FakeKubeApiServer> {
+/** An ITS holding the estate's ManagedClusters. */
+async function startIts(estate = examples): Promise<FakeKubeApiServer> {
   const its = await startFake();
   for (const type of BUILTIN_RESOURCE_TYPES.filter((candidate) => candidate.group === OCM_CLUSTER_GROUP || typeKey(candidate) === '/namespaces')) {
     its.addResourceType(fakeType(type));
@@ -125,10 +125,11 @@ async function startIts(): Promise<FakeKubeApiServer> {
 
 /**
  * A WDS serving what a KubeStellar WDS serves (the built-in table without the ITS's
- * open-cluster-management APIs, whose groups a WDS does not have) plus the examples' CRD, holding
- * every example object that is not a ManagedCluster.
+ * open-cluster-management APIs, whose groups a WDS does not have) plus the estate's CRD types,
+ * holding every object of the estate that is not a ManagedCluster. A group's versions are announced
+ * in the order the estate first uses them, the first being the group's preferred version.
  */
-async function startWds(): Promise<FakeKubeApiServer> {
+async function startWds(estate = examples): Promise<FakeKubeApiServer> {
   const wds = await startFake();
   const served = new Map<string, ResourceType>();
   for (const type of BUILTIN_RESOURCE_TYPES) if (!type.group.endsWith('open-cluster-management.io')) served.set(typeKey(type), type);
@@ -187,8 +188,8 @@ function clusterArgs(kubeconfig: string): string[] {
 describe('cluster mode reads the same estate as workspace mode', () => {
   test('the fake estate is the example estate', () => {
     // Guards the comparison below: an estate that lost its objects would make both sides trivially equal.
-    assert.equal(estate.managedClusters.length, 8);
-    const names = new Set(estate.objects.map(({ type, object }) => `${type.resource}/${object.metadata.name}`));
+    assert.equal(examples.managedClusters.length, 8);
+    const names = new Set(examples.objects.map(({ type, object }) => `${type.resource}/${object.metadata.name}`));
     for (const expected of ['namespaces/storefront', 'deployments/payments-api', 'backupschedules/nightly-db', 'customresourcedefinitions/backupschedules.ops.example.com', 'statuscollectors/ready-replicas', 'clusterroles/node-exporter']) {
       assert.ok(names.has(expected), `${expected} is in the estate`);
     }
@@ -231,6 +232,74 @@ describe('cluster mode reads the same estate as workspace mode', () => {
     assert.deepEqual(JSON.parse(cluster.stdout), expected);
     assert.ok(expected.filter((entry) => entry.diagnostics.length > 0).length >= 10);
   });
+});
+
+/**
+ * A group whose CRDs are served at different versions: BackupSchedule at v1 (the group's preferred
+ * version, listed first) and RestoreJob only at v1alpha1, as kube-apiserver serves them. kubectl
+ * and the controller see both; so must the CLI.
+ */
+const TWO_VERSION_GROUP_WORKSPACE: Readonly<Record<string, string>> = {
+  'inventory.yaml': `
+apiVersion: cluster.open-cluster-management.io/v1
+kind: ManagedCluster
+metadata: {name: wec-1, labels: {env: prod}}
+`,
+  // The BackupSchedule comes first so that the fake announces v1 first, as the preferred version.
+  'objects.yaml': `
+apiVersion: v1
+kind: Namespace
+metadata: {name: ops}
+---
+apiVersion: ops.example.com/v1
+kind: BackupSchedule
+metadata: {name: nightly, namespace: ops, labels: {tier: db}}
+---
+apiVersion: ops.example.com/v1alpha1
+kind: RestoreJob
+metadata: {name: restore-1, namespace: ops, labels: {tier: db}}
+`,
+  'crds.yaml': ['backupschedules', 'restorejobs'].map((plural) => `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${plural}.ops.example.com}
+spec:
+  group: ops.example.com
+  names: {kind: ${plural === 'backupschedules' ? 'BackupSchedule' : 'RestoreJob'}, plural: ${plural}}
+  scope: Namespaced
+  versions:
+    - {name: ${plural === 'backupschedules' ? 'v1' : 'v1alpha1'}, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+`).join('---\n'),
+  'policy.yaml': `
+apiVersion: control.kubestellar.io/v1alpha1
+kind: BindingPolicy
+metadata: {name: ops-to-prod}
+spec:
+  clusterSelectors: [{matchLabels: {env: prod}}]
+  downsync:
+    - apiGroup: ops.example.com
+      resources: [backupschedules, restorejobs]
+      namespaces: [ops]
+`,
+};
+
+test('a kind served only at a non-preferred version of its group is read like any other', async () => {
+  const folder = path.join(tmp, 'two-version-group');
+  fs.mkdirSync(folder);
+  for (const [file, text] of Object.entries(TWO_VERSION_GROUP_WORKSPACE)) fs.writeFileSync(path.join(folder, file), text);
+  const estate = readEstate(folder);
+  const its = await startIts(estate);
+  const wds = await startWds(estate);
+  const policy = path.join(folder, 'policy.yaml');
+  const args = clusterArgs(writeConfig(its.url, wds.url));
+
+  const workspace = await cli('explain', policy, '--workspace', folder, '--format', 'json');
+  const expected = JSON.parse(workspace.stdout) as { policies: { objects: { name: string; version: string }[] }[] };
+  assert.deepEqual(expected.policies[0].objects.map((object) => `${object.version} ${object.name}`), ['v1 nightly', 'v1alpha1 restore-1']);
+  assert.deepEqual(JSON.parse((await cli('explain', policy, ...args, '--format', 'json')).stdout), expected);
+  const check = await cli('check', policy, ...args, '--format', 'json');
+  assert.deepEqual(JSON.parse(check.stdout), JSON.parse((await cli('check', policy, '--workspace', folder, '--format', 'json')).stdout));
+  assert.ok(wds.requests.some((request) => request.path === '/apis/ops.example.com/v1alpha1'), 'the other version is discovered');
 });
 
 describe('cluster mode failures exit 2 with a message', () => {
