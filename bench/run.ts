@@ -36,6 +36,7 @@ function log(message: string): void {
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ks-bench-'));
+  const loadAtStart = os.loadavg()[0];
   try {
     const variants = [ourServer(), zeroDelayPeer(scratch), shippedPeer()] as const;
     const files = new Map<number, PolicyFile>(sizes.map((size) => [size, generatePolicyFile({ lines: size, seed: size })]));
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
         memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
         node: process.version,
         os: `${os.type()} ${os.release()}`,
+        load: `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`,
       },
       peerVersion: peerVersion(),
       variants: variants.map((variant) => variant.name) as unknown as [string, string, string],

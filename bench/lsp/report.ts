@@ -9,7 +9,7 @@ import { median, p90 } from './stats';
 
 export interface BenchResults {
   readonly date: string;
-  readonly machine: { readonly cores: number; readonly cpu: string; readonly memoryGiB: number; readonly node: string; readonly os: string };
+  readonly machine: { readonly cores: number; readonly cpu: string; readonly memoryGiB: number; readonly node: string; readonly os: string; readonly load: string };
   readonly peerVersion: string;
   /** Labels of the three variants: ours, zero-delay peer, shipped peer. */
   readonly variants: readonly [string, string, string];
@@ -143,7 +143,7 @@ export function resultsMarkdown(results: BenchResults): string {
   return [
     '# Speed and memory against yaml-language-server',
     '',
-    `Written by \`npm run bench\` on ${results.date}. Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. ` +
+    `Written by \`npm run bench\` on ${results.date}. Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; 1-minute load average ${m.load} (other work on the machine makes the numbers noisier). ` +
       `Peer: yaml-language-server ${results.peerVersion}, given our BindingPolicy JSON Schema (\`schemas/bindingpolicy.v1alpha1.schema.json\`) for the benchmark files through \`yaml.schemas\`, with \`yaml.schemaStore.enable: false\`, \`yaml.kubernetesCRDStore.enable: false\`, validation, hover and completion on.`,
     '',
     `Times are medians (p90 in brackets) over ${results.repetitions}. Every latency is measured at the LSP client: from sending the notification or request to receiving the diagnostics or the answer. The files are generated deterministically (bench/lsp/corpus.ts): multi-document BindingPolicy files with comments, block and flow lists, and a mistake in about one policy in eight; edits and requests go to the policy in the middle of the file. Our server runs with the workspace folder holding the example inventory (ManagedClusters, workloads), so its diagnostics and hovers include matching.`,

@@ -73,7 +73,7 @@ function readEstate(folder: string): Estate {
     const known = catalog.byKind(group, kind);
     if (!known) continue;
     const type = { ...known, version };
-    types.set(typeKey(type), type);
+    if (!types.has(typeKey(type))) types.set(typeKey(type), type);
     const { namespace, ...rest } = metadata;
     const scoped = type.namespaced ? { ...rest, namespace: namespace || 'default' } : rest;
     objects.push({ type, object: { ...value, metadata: scoped } as FakeObject });
@@ -318,6 +318,15 @@ describe('cluster mode failures exit 2 with a message', () => {
     assert.equal(noWds.code, 2);
     assert.equal(noWds.stdout, '');
     assert.match(noWds.stderr, /cannot read the WDS: cannot reach https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).* in context wds/);
+  });
+
+  test('a missing file is reported before any cluster is contacted', async () => {
+    const its = await startIts();
+    const wds = await startWds();
+    const result = await cli('explain', 'examples/no-such-policy.yaml', ...clusterArgs(writeConfig(its.url, wds.url)));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cannot read examples\/no-such-policy\.yaml/);
+    assert.equal(its.requests.length + wds.requests.length, 0);
   });
 
   test('a 403 names the verb and the resource', async () => {

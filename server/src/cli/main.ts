@@ -12,7 +12,8 @@ import { collectYamlFiles, readText, writeText } from './files';
 import { formatExplanations } from './explainFormat';
 import { getLanguageService } from '../core/languageService';
 import { applyEdits } from '../core/codeActions';
-import { EMPTY_INVENTORY, type Inventory } from '../core/types';
+import { resourcesSelectedBy } from '../core/policy';
+import { EMPTY_INVENTORY, type Inventory, type ResourceRef } from '../core/types';
 import { loadWorkspace } from '../workspace/loader';
 import { loadClusterInventoryOnce } from '../cluster';
 import * as path from 'node:path';
@@ -87,28 +88,30 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   if (!formats.includes(format)) throw new UsageError(`--format for ${command} is one of ${formats.join(', ')}`);
   if (values.fix && command !== 'check') throw new UsageError('--fix goes with check');
 
-  const inventory = await loadInventory(values, command === 'explain', io);
+  // The files come first: a mistyped path should not wait for (or bother) a cluster, and a cluster
+  // is asked only for the resource types these policies can select.
   const files = await collectYamlFiles(paths, io.cwd);
   if (files.length === 0) throw new UsageError(`no YAML files found in ${paths.join(', ')}`);
+  let inventory: Inventory = EMPTY_INVENTORY;
   const service = getLanguageService({ getInventory: () => inventory });
+  const inputs = [];
+  for (const file of files) {
+    const text = await readText(file.path);
+    inputs.push({ file, text, parsed: service.parse(pathToFileURL(file.path).href, 1, text) });
+  }
+  inventory = await loadInventory(values, command === 'explain', resourcesSelectedBy(inputs.map((input) => input.parsed)), io);
 
   if (command === 'explain') {
-    const explained = [];
-    for (const file of files) {
-      const text = await readText(file.path);
-      const parsedFile = service.parse(pathToFileURL(file.path).href, 1, text);
-      explained.push({ file: file.display, text, explanations: service.explain(parsedFile) });
-    }
+    const explained = inputs.map(({ file, text, parsed }) => ({ file: file.display, text, explanations: service.explain(parsed) }));
     io.stdout(formatExplanations(explained, format as 'text' | 'json'));
     return explained.some((entry) => entry.explanations.some((policy) => policy.errors.length > 0)) ? 1 : 0;
   }
 
   const results: FileResult[] = [];
-  for (const file of files) {
-    const original = await readText(file.path);
+  for (const { file, text: original, parsed } of inputs) {
     let text = original;
-    const uri = pathToFileURL(file.path).href;
-    let parsedFile = service.parse(uri, 1, text);
+    const uri = parsed.uri;
+    let parsedFile = parsed;
     if (values.fix) {
       // Fixes can uncover or overlap others; a few rounds reach a fixed point on real files.
       for (let round = 2; round <= 6; round++) {
@@ -128,6 +131,7 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
 async function loadInventory(
   values: { workspace?: string; kubeconfig?: string; 'its-context'?: string; 'wds-context'?: string },
   required: boolean,
+  resources: readonly ResourceRef[],
   io: CliIo,
 ): Promise<Inventory> {
   const cluster = values.kubeconfig !== undefined || values['its-context'] !== undefined || values['wds-context'] !== undefined;
@@ -136,7 +140,7 @@ async function loadInventory(
     if (!values['its-context'] || !values['wds-context']) throw new UsageError('cluster mode needs both --its-context and --wds-context');
     const { inventory, status } = await loadClusterInventoryOnce(
       { kubeconfigPath: values.kubeconfig, itsContext: values['its-context'], wdsContext: values['wds-context'], allowExecAuth: true },
-      'all',
+      resources,
     );
     for (const [space, state] of Object.entries(status)) {
       if (state.state === 'error' || state.state === 'degraded') throw new Error(`cannot read the ${space.toUpperCase()}: ${state.message}`);

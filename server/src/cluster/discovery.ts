@@ -1,7 +1,7 @@
 /**
  * API discovery of a WDS: which resource types it serves, and which of them are worth watching.
  */
-import type { V1APIResource } from '@kubernetes/client-node';
+import type { V1APIGroup, V1APIResource } from '@kubernetes/client-node';
 import { isExcludedResource } from '../core/matcher';
 import type { ResourceType } from '../core/types';
 import { RequestFailure, type ContextApi } from './api';
@@ -21,7 +21,10 @@ export interface DiscoveredType extends ResourceType {
 }
 
 export interface DiscoveryResult {
-  /** The preferred version of every top-level resource (subresources such as `pods/log` left out). */
+  /**
+   * Every top-level resource (subresources such as `pods/log` left out), at the most preferred
+   * version of its group that serves it.
+   */
   readonly types: readonly DiscoveredType[];
   /** Group versions that could not be read (an aggregated API server that is down, say). */
   readonly failures: readonly RequestFailure[];
@@ -41,10 +44,20 @@ function toTypes(group: string, version: string, resources: readonly V1APIResour
     }));
 }
 
+/** A group's versions, the preferred one first, then the others in the server's order of priority. */
+function versionsByPreference(group: V1APIGroup): string[] {
+  const preferred = group.preferredVersion?.version;
+  const listed = group.versions.map((entry) => entry.version);
+  return preferred ? [preferred, ...listed.filter((version) => version !== preferred)] : listed;
+}
+
 /**
- * Reads /api/v1, /apis and the preferred version of every group. Fails as a whole only when the
- * core or the group list cannot be read; a group version that fails is reported and skipped, as
- * kubectl does.
+ * Reads /api/v1, /apis and every version of every group, keeping each resource at the most
+ * preferred version that serves it, as kubectl does (client-go's `ServerPreferredResources`).
+ * Reading the preferred version alone would miss resources served only at an older or newer
+ * version of their group, such as a CRD at v1alpha1 beside another CRD of the same group at v1.
+ * Fails as a whole only when the core or the group list cannot be read; a group version that
+ * fails is reported and skipped, as kubectl does.
  */
 export async function discover(api: ContextApi): Promise<DiscoveryResult> {
   const [core, groupList] = await Promise.all([api.coreResources(), api.groups()]);
@@ -52,14 +65,19 @@ export async function discover(api: ContextApi): Promise<DiscoveryResult> {
   const failures: RequestFailure[] = [];
   const perGroup = await Promise.all(
     groupList.groups.map(async (group) => {
-      const version = group.preferredVersion?.version ?? group.versions[0]?.version;
-      if (!version) return [];
-      try {
-        return toTypes(group.name, version, (await api.groupVersionResources(group.name, version)).resources);
-      } catch (err) {
-        failures.push(err instanceof RequestFailure ? err : new RequestFailure(String(err), 'other'));
-        return [];
-      }
+      const perVersion = await Promise.all(
+        versionsByPreference(group).map(async (version) => {
+          try {
+            return toTypes(group.name, version, (await api.groupVersionResources(group.name, version)).resources);
+          } catch (err) {
+            failures.push(err instanceof RequestFailure ? err : new RequestFailure(String(err), 'other'));
+            return [];
+          }
+        }),
+      );
+      const byResource = new Map<string, DiscoveredType>();
+      for (const type of perVersion.flat()) if (!byResource.has(type.resource)) byResource.set(type.resource, type);
+      return [...byResource.values()];
     }),
   );
   for (const groupTypes of perGroup) types.push(...groupTypes);

@@ -2,7 +2,7 @@
  * The live-cluster inventory: WECs from an ITS context, workload objects, Namespaces,
  * StatusCollectors, Bindings and API discovery from a WDS context, kept current by watches.
  */
-import type { BindingSnapshot, Inventory, ResourceType, Wec, WorkloadObject } from '../core/types';
+import type { BindingSnapshot, Inventory, ResourceRef, ResourceType, Wec, WorkloadObject } from '../core/types';
 import { ContextApi, qualifiedResource, RequestFailure } from './api';
 import { discover, isNeverSelected, type DiscoveredType, type DiscoveryResult } from './discovery';
 import { bindingCodec, wecCodec, workloadCodec } from './items';
@@ -42,14 +42,7 @@ export interface ClusterStatus {
   readonly wds: ContextStatus;
 }
 
-/**
- * A resource type the open policies may select. `group: '*'` stands for a clause without
- * `apiGroup`, `resource: '*'` for one with `resources: ["*"]` or no `resources`.
- */
-export interface ResourceRef {
-  readonly group: string;
-  readonly resource: string;
-}
+export type { ResourceRef };
 
 /** The resource types to watch: a list, or `'all'` for everything a policy could select. */
 export type ResourceSelection = readonly ResourceRef[] | 'all';

@@ -6,7 +6,8 @@
 import { isSeq, type Node } from 'yaml';
 import type { YamlDocument } from './document';
 import type { DownsyncClauseInput, LabelSelectorInput, PolicySpecInput } from './matcher';
-import type { OffsetRange } from './types';
+import type { OffsetRange, ResourceRef } from './types';
+import type { ParsedFile } from './document';
 import { nodeAt, nodeRange, pairAt, type YamlPath } from './yamlAst';
 
 export type SelectorListName = 'clusterSelectors' | 'objectSelectors' | 'namespaceSelectors';
@@ -175,4 +176,26 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 function lineEnd(text: string, offset: number): number {
   const end = text.indexOf('\n', offset);
   return end < 0 ? text.length : end;
+}
+
+/**
+ * Which resource types the policies of some files can select, so that a cluster source lists and
+ * watches only those instead of every type of the WDS. A superset filter for fetching, not a
+ * match decision: the matcher still decides which objects a clause selects.
+ */
+export function resourcesSelectedBy(files: Iterable<ParsedFile>): ResourceRef[] {
+  const refs = new Map<string, ResourceRef>();
+  for (const file of files) {
+    for (const doc of file.documents) {
+      const model = policyModel(doc);
+      if (!model) continue;
+      for (const clause of model.clauses) {
+        const group = clause.input.apiGroup ?? '*';
+        const resources = clause.input.resources ?? [];
+        const names = resources.length === 0 || resources.includes('*') ? ['*'] : resources;
+        for (const resource of names) refs.set(`${group}\n${resource}`, { group, resource });
+      }
+    }
+  }
+  return [...refs.values()].sort((a, b) => a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource));
 }

@@ -54,6 +54,15 @@ export interface BindingSnapshot {
   readonly objects: readonly ObjectRef[];
 }
 
+/**
+ * A resource type the open policies may select. `group: '*'` stands for a clause without
+ * `apiGroup`, `resource: '*'` for one with `resources: ["*"]` or no `resources`.
+ */
+export interface ResourceRef {
+  readonly group: string;
+  readonly resource: string;
+}
+
 /** An object's identity without its labels. */
 export interface ObjectRef {
   readonly group: string;
@@ -79,7 +88,11 @@ export interface Inventory {
   readonly allowedGroups?: readonly string[];
   /** A short human description of where this came from, e.g. `workspace (3 files)`. */
   readonly origin: string;
-  /** Bumped whenever the content changes, so derived indexes can be cached. */
+  /**
+   * Identifies the content: bumped whenever WECs, objects, types or bindings change, and kept when
+   * only source locations move. The language service caches diagnostics by it, so every inventory
+   * one service sees must follow this rule (the server's inventory source numbers them itself).
+   */
   readonly generation: number;
 }
 

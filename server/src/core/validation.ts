@@ -16,7 +16,7 @@ import { isObject, policyModel, type PolicyModel, type SelectorEntry } from './p
 import { parseApiVersion } from './resources';
 import { RULES, type Rule } from './rules';
 import { knownFieldLocations } from './fieldIndex';
-import { pruneNulls, validateSchema, type SchemaError, type SchemaKind } from './schema';
+import { pruneNulls, schemaAt, validateSchema, type SchemaError, type SchemaKind } from './schema';
 import type { CoreDiagnostic, OffsetEdit, OffsetRange } from './types';
 import { formatPath, keyRangeForPath, nodeAt, nodeRange, pairAt, rangeForPath, type YamlPath } from './yamlAst';
 
@@ -206,7 +206,7 @@ function schemaFindings(text: string, ast: Ast, kind: SchemaKind, errors: readon
         break;
       }
       case 'type':
-        findings.push(typeFinding(text, ast, path, error));
+        findings.push(typeFinding(ast, kind, path, error));
         break;
       case 'pattern':
         // Selector keys, values and operators get the label-selector rules' precise messages instead.
@@ -231,23 +231,28 @@ function patternMessage(path: YamlPath, error: SchemaError): string {
   return `\`${formatPath(path)}\` does not match the pattern \`${String(error.params.pattern)}\` that the CRD requires.`;
 }
 
-function typeFinding(text: string, ast: Ast, path: YamlPath, error: SchemaError): Finding {
+function typeFinding(ast: Ast, kind: SchemaKind, path: YamlPath, error: SchemaError): Finding {
   const expected = String(error.params.type ?? 'another type');
   const node = nodeAt(ast, path);
   const range = rangeForPath(ast, path);
   const names: Record<string, string> = { array: 'a list', object: 'a mapping', boolean: '`true` or `false`', string: 'a string', integer: 'an integer', number: 'a number' };
   const described = expected.split(',').map((type) => names[type] ?? `a ${type}`).join(' or ');
   let fixes: FixSpec[] | undefined;
-  // A single string where a list of strings is expected (`resources: deployments`) has one certain repair.
-  if (expected === 'array' && isScalar(node) && typeof node.value === 'string' && node.range) {
+  // A single string where a list of strings is expected (`resources: deployments`) has one certain
+  // repair. Where the list holds mappings (`clusterSelectors: edge`), brackets would only move the error.
+  if (expected === 'array' && listOfStrings(kind, path) && isScalar(node) && typeof node.value === 'string' && node.range) {
     fixes = fix(`Make it a list: [${renderScalar(node.value)}]`, [{ range: { start: node.range[0], end: node.range[1] }, newText: `[${renderScalar(node.value, node.type)}]` }]);
   }
   // `"true"` where a boolean is expected.
   if (expected === 'boolean' && isScalar(node) && (node.value === 'true' || node.value === 'false') && node.range) {
     fixes = fix(`Write ${node.value} without quotes`, [{ range: { start: node.range[0], end: node.range[1] }, newText: String(node.value) }]);
   }
-  void text;
   return finding(RULES.schemaType, range, `\`${formatPath(path)}\` must be ${described}.`, fixes);
+}
+
+function listOfStrings(kind: SchemaKind, path: YamlPath): boolean {
+  const itemType = schemaAt(kind, path)?.items?.type;
+  return itemType === 'string' || (Array.isArray(itemType) && itemType.includes('string'));
 }
 
 function requiredRange(ast: Ast, path: YamlPath): OffsetRange {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFile } from '../../server/src/core/document';
-import { resourcesSelectedBy } from '../../server/src/lsp/watchedResources';
+import { resourcesSelectedBy } from '../../server/src/core/policy';
 
 const HEAD = 'apiVersion: control.kubestellar.io/v1alpha1\nkind: BindingPolicy\nmetadata:\n  name: p\nspec:\n  clusterSelectors: [{}]\n';
 
