@@ -47,7 +47,7 @@ export function removePair(text: string, map: YAMLMap, pair: Pair): OffsetEdit |
   if (index < 0 || !(pair.key as Node)?.range) return undefined;
   const start = pairStart(pair);
   const end = pairEnd(pair);
-  if (map.flow) return removeFlowItem(text, map.items.map((p) => [pairStart(p), pairEnd(p)]), index);
+  if (map.flow) return removeFlowItem(map.items.map((p) => [pairStart(p), pairEnd(p)]), index);
   const from = lineStart(text, start);
   if (onlyBlanksBetween(text, from, start)) {
     return { range: { start: from, end: nextLineStart(text, end) }, newText: '' };
@@ -61,7 +61,7 @@ export function removePair(text: string, map: YAMLMap, pair: Pair): OffsetEdit |
 export function removeSeqItem(text: string, seq: YAMLSeq, index: number): OffsetEdit | undefined {
   const item = seq.items[index] as Node | undefined;
   if (!item?.range) return undefined;
-  if (seq.flow) return removeFlowItem(text, seq.items.map((n) => [(n as Node).range![0], (n as Node).range![1]]), index);
+  if (seq.flow) return removeFlowItem(seq.items.map((n) => [(n as Node).range![0], (n as Node).range![1]]), index);
   const dash = text.lastIndexOf('-', item.range[0]);
   const from = lineStart(text, dash);
   if (!onlyBlanksBetween(text, from, dash)) return undefined;
@@ -69,7 +69,7 @@ export function removeSeqItem(text: string, seq: YAMLSeq, index: number): Offset
 }
 
 /** Removes the item at `index` of a flow collection together with one adjacent comma. */
-function removeFlowItem(text: string, spans: [number, number][], index: number): OffsetEdit {
+function removeFlowItem(spans: [number, number][], index: number): OffsetEdit {
   const [start, end] = spans[index];
   if (spans.length === 1) return { range: { start, end }, newText: '' };
   if (index + 1 < spans.length) return { range: { start, end: spans[index + 1][0] }, newText: '' };
@@ -77,7 +77,7 @@ function removeFlowItem(text: string, spans: [number, number][], index: number):
 }
 
 /** Replaces a scalar's text, keeping its quoting style where it has one. */
-export function replaceScalar(text: string, node: Node, value: string): OffsetEdit | undefined {
+export function replaceScalar(node: Node, value: string): OffsetEdit | undefined {
   if (!isScalar(node) || !node.range) return undefined;
   const [start, end] = node.range;
   return { range: { start, end }, newText: renderScalar(value, node.type) };

@@ -299,7 +299,7 @@ function unknownFieldFinding(text: string, ast: Ast, kind: SchemaKind, path: Yam
   const inClause = parentPath.length === 3 && parentPath[0] === 'spec' && parentPath[1] === 'downsync';
 
   if (kind === 'BindingPolicy' && inClause && FOREIGN_CLAUSE_FIELDS[field] && isMap(parent) && pair) {
-    return foreignClauseFieldFinding(text, parent, pair, field, range, ctx);
+    return foreignClauseFieldFinding(parent, pair, field, range, ctx);
   }
 
   const locations = knownFieldLocations(kind, field).map((entry) => entry.location).filter((location) => !samePattern(location, parentPath));
@@ -358,7 +358,7 @@ function concreteTargets(ast: Ast, pattern: YamlPath): { map: YAMLMap; path: Yam
   return current.filter((c): c is { node: YAMLMap; path: YamlPath } => isMap(c.node)).map(({ node, path }) => ({ map: node, path }));
 }
 
-function foreignClauseFieldFinding(text: string, clause: YAMLMap, pair: Pair, field: string, range: OffsetRange, ctx: FeatureContext): Finding {
+function foreignClauseFieldFinding(clause: YAMLMap, pair: Pair, field: string, range: OffsetRange, ctx: FeatureContext): Finding {
   const value = pair.value as Node | null;
   const raw = isScalar(value) ? String(value.value ?? '') : '';
   const has = (key: string) => clause.items.some((item) => isScalar(item.key) && item.key.value === key);
@@ -384,7 +384,6 @@ function foreignClauseFieldFinding(text: string, clause: YAMLMap, pair: Pair, fi
     message = `\`${field}\` is not a field of a downsync clause: write \`${target}: [${renderScalar(raw)}]\`.`;
     if (!has(target)) fixes = fix(`Replace with \`${target}: [${renderScalar(raw)}]\``, [replacePair(pair, `${target}: [${renderScalar(raw)}]`)]);
   }
-  void text;
   return finding(RULES.unknownField, range, message, fixes);
 }
 
@@ -499,7 +498,7 @@ function selectorProblemFinding(text: string, ast: Ast, entry: SelectorEntry, pr
       const advice = corrected ? `operators are case-sensitive, write \`${corrected}\`.` : 'use In, NotIn, Exists or DoesNotExist.';
       return finding(RULES.selectorOperator, rangeForPath(ast, path),
         `\`${written}\` is not a label-selector operator: ${advice}${suffix}`,
-        corrected && node ? fix(`Change to \`${corrected}\``, [replaceScalar(text, node, corrected)]) : undefined);
+        corrected && node ? fix(`Change to \`${corrected}\``, [replaceScalar(node, corrected)]) : undefined);
     }
     case 'values-required':
       return finding(RULES.selectorValuesRequired, rangeForPath(ast, [...path.slice(0, -1), 'operator']), `${problem.message}${suffix}`);
@@ -538,7 +537,7 @@ function clauseFindings(text: string, ast: Ast, clausePath: YamlPath, ctx: Featu
   let apiGroup: string | undefined;
   if (isScalar(apiGroupNode) && typeof apiGroupNode.value === 'string') {
     apiGroup = apiGroupNode.value;
-    findings.push(...apiGroupFindings(text, apiGroupNode, apiGroup, ctx));
+    findings.push(...apiGroupFindings(apiGroupNode, apiGroup));
     if (apiGroup.includes('/') || apiGroup === 'v1' || apiGroup === 'core') apiGroup = apiGroup === 'core' || apiGroup === 'v1' ? '' : apiGroup.split('/')[0];
   }
 
@@ -548,7 +547,7 @@ function clauseFindings(text: string, ast: Ast, clausePath: YamlPath, ctx: Featu
     if (!isSeq(seq)) continue;
     findings.push(...duplicateEntryFindings(text, ast, path, list === 'statusCollectors' ? 'StatusCollector' : 'entry'));
     if (list !== 'statusCollectors') findings.push(...wildcardFindings(text, seq, list));
-    if (list === 'resources') findings.push(...resourceFindings(text, seq, apiGroup, ctx));
+    if (list === 'resources') findings.push(...resourceFindings(seq, apiGroup, ctx));
     if (list === 'namespaces') findings.push(...emptyNamespaceFindings(seq));
     if (list === 'statusCollectors') findings.push(...statusCollectorFindings(seq, ctx));
   }
@@ -561,20 +560,19 @@ function clauseFindings(text: string, ast: Ast, clausePath: YamlPath, ctx: Featu
   return findings;
 }
 
-function apiGroupFindings(text: string, node: Node, apiGroup: string, ctx: FeatureContext): Finding[] {
+function apiGroupFindings(node: Node, apiGroup: string): Finding[] {
   const range = nodeRange(node)!;
   if (apiGroup.includes('/')) {
     const group = apiGroup.split('/')[0];
     return [finding(RULES.apiGroupWithVersion, range,
       `\`apiGroup\` takes the API group alone, without a version: write \`${renderScalar(group)}\`. \`${apiGroup}\` matches no object.`,
-      fix(`Change to \`${renderScalar(group)}\``, [replaceScalar(text, node, group)]))];
+      fix(`Change to \`${renderScalar(group)}\``, [replaceScalar(node, group)]))];
   }
   if (apiGroup === 'v1' || apiGroup === 'core') {
     return [finding(RULES.apiGroupWithVersion, range,
       `The core API group is written \`""\` (empty), not \`${apiGroup}\`: \`${apiGroup}\` matches no object.`,
-      fix('Change to `""`', [replaceScalar(text, node, '')]))];
+      fix('Change to `""`', [replaceScalar(node, '')]))];
   }
-  void ctx;
   return [];
 }
 
@@ -609,7 +607,7 @@ function wildcardFindings(text: string, seq: YAMLSeq, list: string): Finding[] {
   return findings;
 }
 
-function resourceFindings(text: string, seq: YAMLSeq, apiGroup: string | undefined, ctx: FeatureContext): Finding[] {
+function resourceFindings(seq: YAMLSeq, apiGroup: string | undefined, ctx: FeatureContext): Finding[] {
   const findings: Finding[] = [];
   const all = ctx.catalog.all();
   for (const item of seq.items) {
@@ -632,13 +630,13 @@ function resourceFindings(text: string, seq: YAMLSeq, apiGroup: string | undefin
       const what = isKind ? 'a kind' : entry.toLowerCase() === entry ? 'not the plural resource name' : 'not lowercase';
       findings.push(finding(RULES.resourceNotPlural, range,
         `\`${entry}\` is ${what}: \`resources\` takes lowercase plural resource names, so write \`${plurals.join('` or `')}\`. As written it matches no object.`,
-        plurals.flatMap((plural) => fix(`Change to \`${plural}\``, [replaceScalar(text, item, plural)], plurals.length === 1))));
+        plurals.flatMap((plural) => fix(`Change to \`${plural}\``, [replaceScalar(item, plural)], plurals.length === 1))));
       continue;
     }
     const nearest = closest(entry, [...new Set(all.filter((type) => apiGroup === undefined || type.group === apiGroup).map((type) => type.resource))]);
     findings.push(finding(RULES.unknownResource, range,
       `No resource \`${entry}\` is known${apiGroup !== undefined ? ` in group \`${apiGroup || 'core'}\`` : ''} (built-in Kubernetes resources, CRDs in the workspace, or the connected WDS), so this entry probably matches nothing.${nearest ? ` Did you mean \`${nearest}\`?` : ''}`,
-      nearest ? fix(`Change to \`${nearest}\``, [replaceScalar(text, item, nearest)], false) : undefined));
+      nearest ? fix(`Change to \`${nearest}\``, [replaceScalar(item, nearest)], false) : undefined));
   }
   return findings;
 }
