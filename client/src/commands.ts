@@ -18,6 +18,8 @@ export interface CommandDeps {
   readonly client: LanguageClient;
   readonly output: vscode.OutputChannel;
   readonly matches: MatchesView;
+  /** Starts the language server if no KubeStellar document has started it yet. */
+  readonly ready: () => Promise<void>;
   /** Called with the status a refresh returns, so the status bar does not wait for the next push. */
   readonly onStatus: (status: StatusParams) => void;
 }
@@ -35,6 +37,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
 /** Explains the policy under the cursor (or the given document) in the matches view. */
 async function showMatches(deps: CommandDeps, uri?: vscode.Uri): Promise<void> {
+  await deps.ready();
   const editor = vscode.window.activeTextEditor;
   const target = uri ?? editor?.document.uri;
   if (!target) {
@@ -50,6 +53,7 @@ async function showMatches(deps: CommandDeps, uri?: vscode.Uri): Promise<void> {
 }
 
 async function refreshInventory(deps: CommandDeps): Promise<void> {
+  await deps.ready();
   const status = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'KubeStellar: refreshing the inventory' },
     () => deps.client.sendRequest(RefreshInventoryRequest),
@@ -91,6 +95,7 @@ async function selectContexts(deps: CommandDeps): Promise<void> {
     void vscode.window.showWarningMessage('KubeStellar reads kubeconfig contexts only in a trusted workspace.');
     return;
   }
+  await deps.ready();
   const listed = await deps.client.sendRequest(ListContextsRequest, {});
   if (listed.error || listed.contexts.length === 0) {
     void vscode.window.showErrorMessage(`KubeStellar: no kubeconfig contexts found${listed.error ? `: ${listed.error}` : ''}`);

@@ -2,9 +2,10 @@
  * Activation: starts the KubeStellar language server and wires the client-side pieces (status bar,
  * commands, matches view, trust) to it.
  *
- * The extension activates on any YAML file. The server ignores documents without a KubeStellar
- * `apiVersion` at the cost of a substring check, so plain YAML costs next to nothing; syntax and
- * generic schema checks are left to the YAML extension.
+ * VS Code activates the extension for any YAML file (activation events cannot look inside a file),
+ * but the language server starts only once a YAML document holding a BindingPolicy or a Binding is
+ * open, or a KubeStellar command runs: someone editing other YAML never pays for the server or for
+ * reading the workspace inventory. Syntax and generic schema checks are left to the YAML extension.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -23,7 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const initializationOptions: InitializationOptions = { trusted: isTrusted() };
+  // A function, so that a server started after the user trusted the workspace is told so.
+  const initializationOptions = (): InitializationOptions => ({ trusted: isTrusted() });
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { language: 'yaml', scheme: 'file' },
@@ -38,6 +40,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = languageClient;
 
   const statusBar = new StatusBar();
+  let started: Promise<void> | undefined;
+  /** Starts the language client once; later calls wait for the same start. */
+  const ready = (): Promise<void> => {
+    started ??= (async () => {
+      statusBar.show();
+      try {
+        await languageClient.start();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        output.appendLine(`KubeStellar language server failed to start: ${message}`);
+        statusBar.failed(message);
+      }
+    })();
+    return started;
+  };
+  const startFor = (document: vscode.TextDocument): void => {
+    if (!started && holdsKubeStellarObject(document)) void ready();
+  };
   const matches = new MatchesView((uri, position) =>
     languageClient.sendRequest(ExplainRequest, { uri, position: position && languageClient.code2ProtocolConverter.asPosition(position) }),
   );
@@ -50,16 +70,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       statusBar.update(status);
       void matches.update();
     }),
-    ...registerCommands({ client: languageClient, output, matches, onStatus: (status) => statusBar.update(status) }),
+    ...registerCommands({ client: languageClient, output, matches, ready, onStatus: (status) => statusBar.update(status) }),
+    vscode.workspace.onDidOpenTextDocument(startFor),
+    vscode.workspace.onDidChangeTextDocument((event) => startFor(event.document)),
   );
+  vscode.workspace.textDocuments.forEach(startFor);
+  if (started) await started;
+}
 
-  try {
-    await languageClient.start();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    output.appendLine(`KubeStellar language server failed to start: ${message}`);
-    statusBar.failed(message);
-  }
+/** A YAML document whose text names a KubeStellar kind (a policy being typed counts too). */
+function holdsKubeStellarObject(document: vscode.TextDocument): boolean {
+  return document.languageId === 'yaml' && /^kind:[ \t]*["']?(BindingPolicy|Binding)["']?[ \t]*(#.*)?$/m.test(document.getText());
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,6 +13,10 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'kubestellar.selectSource';
     this.item.text = '$(sync~spin) KubeStellar';
     this.item.tooltip = 'KubeStellar: loading the inventory';
+  }
+
+  /** Shown once the language server starts (that is, once a KubeStellar document is open). */
+  show(): void {
     this.item.show();
   }
 

@@ -13,6 +13,7 @@ export function isTrusted(): boolean {
 
 export function forwardTrust(client: LanguageClient): vscode.Disposable {
   return vscode.workspace.onDidGrantWorkspaceTrust(() => {
-    void client.sendNotification(SetTrustNotification, { trusted: true });
+    // A server not started yet reads trust from its initialization options when it starts.
+    if (client.isRunning()) void client.sendNotification(SetTrustNotification, { trusted: true });
   });
 }

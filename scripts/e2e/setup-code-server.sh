@@ -16,7 +16,8 @@ readonly CODE_SERVER_VERSION=4.100.3
 # from GitHub unless it finds the tarball in its cache folder under TMPDIR.
 readonly RIPGREP_CACHE_NAME=vscode-ripgrep-cache-1.15.11
 readonly RIPGREP_TARBALL=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
-readonly APT_PACKAGES=(libkrb5-dev ripgrep chromium)
+# openssl is for the cluster tests, which make a throwaway CA for their fake API server.
+readonly APT_PACKAGES=(libkrb5-dev ripgrep chromium openssl)
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 install_dir="${KS_CODE_SERVER_DIR:-$repo_root/.code-server}"
