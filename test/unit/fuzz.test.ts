@@ -11,17 +11,24 @@
  *
  * The seed is fixed (printed) so that a run is reproducible; FUZZ_SEED and FUZZ_RUNS override it
  * and the number of cases per property.
+ *
+ * Each check runs in a worker thread: an endless loop in the language service cannot be stopped
+ * from the thread that runs it, so the test's own thread watches the worker, which reports every
+ * input and call before making it, and fails the test with that input when a call never returns.
  */
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { applyEdits } from '../../server/src/core/codeActions';
 import { getLanguageService, type LanguageService } from '../../server/src/core/languageService';
-import type { CoreDiagnostic, Inventory, OffsetEdit } from '../../server/src/core/types';
+import { documentAt, type ParsedFile } from '../../server/src/core/document';
+import { RULES } from '../../server/src/core/rules';
+import type { CoreDiagnostic, Inventory, OffsetEdit, OffsetRange } from '../../server/src/core/types';
 import { loadWorkspace } from '../../server/src/workspace/loader';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -29,6 +36,8 @@ const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED)
 const RUNS = process.env.FUZZ_RUNS !== undefined ? Number(process.env.FUZZ_RUNS) : 120;
 /** How long one call of one feature may take on any generated input. */
 const CALL_LIMIT_MS = 1000;
+/** A call that has not returned after this long is taken for an endless loop. */
+const HANG_MS = 5_000;
 
 // ---------------------------------------------------------------------------------------------
 // The estate and the corpus
@@ -46,8 +55,7 @@ function yamlFiles(dir: string): string[] {
 
 const CORPUS = yamlFiles(path.join(REPO, 'examples', 'policies')).map((file) => readFileSync(file, 'utf8'));
 
-before(async () => {
-  console.log(`fuzz: seed ${SEED}, ${RUNS} runs per property (override with FUZZ_SEED / FUZZ_RUNS)`);
+async function setUp(): Promise<void> {
   const loaded = await loadWorkspace([path.join(REPO, 'examples', 'inventory'), path.join(REPO, 'examples', 'workloads')]);
   // Bindings for two example policies, so that the drift checks run too.
   const bindings = new Map([
@@ -56,7 +64,7 @@ before(async () => {
   ]);
   inventory = { ...loaded.inventory, bindings };
   service = getLanguageService({ getInventory: () => inventory });
-});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -170,6 +178,8 @@ const policyText = fc
 
 /** Runs one feature call, failing with the input when it throws or takes too long. */
 function call<T>(what: string, text: string, run: () => T, limitMs = CALL_LIMIT_MS): T {
+  report({ kind: 'call', what, input: text === lastReported ? undefined : text });
+  lastReported = text;
   const started = performance.now();
   let result: T;
   try {
@@ -182,14 +192,39 @@ function call<T>(what: string, text: string, run: () => T, limitMs = CALL_LIMIT_
   return result;
 }
 
+/** What the worker tells the test's thread before each call. */
+interface Progress {
+  readonly kind: 'call';
+  readonly what: string;
+  /** The input, when it differs from the previous call's. */
+  readonly input?: string;
+}
+type WorkerMessage = Progress | { readonly kind: 'done' } | { readonly kind: 'failed'; readonly message: string };
+
+let lastReported: string | undefined;
+function report(message: WorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
 let uriCounter = 0;
 /** Every check parses under a URI of its own, so no cached version of another input is reused. */
 function freshUri(): string {
   return `file:///fuzz/${++uriCounter}.yaml`;
 }
 
-function syntaxErrorCount(text: string): number {
-  return Array.from(parseAllDocuments(text, { uniqueKeys: true }) as Iterable<{ errors: unknown[] }>).reduce((sum, doc) => sum + doc.errors.length, 0);
+/** YAML errors of a text; with `uniqueKeys`, a repeated key counts as one. */
+function syntaxErrorCount(text: string, uniqueKeys = true): number {
+  return Array.from(parseAllDocuments(text, { uniqueKeys }) as Iterable<{ errors: unknown[] }>).reduce((sum, doc) => sum + doc.errors.length, 0);
+}
+
+/** Where an offset of the text before the edits is after them; offsets inside a replaced span go to its start. */
+function mapOffset(offset: number, edits: readonly OffsetEdit[]): number {
+  let shift = 0;
+  for (const edit of [...edits].sort((a, b) => a.range.start - b.range.start)) {
+    if (edit.range.end <= offset) shift += edit.newText.length - (edit.range.end - edit.range.start);
+    else if (edit.range.start < offset) return edit.range.start + shift;
+  }
+  return offset + shift;
 }
 
 /** Comment lines (`# ...` alone on a line) that no edit touches, with their counts. */
@@ -217,10 +252,51 @@ function codeCount(diagnostics: readonly CoreDiagnostic[], code: string): number
   return diagnostics.filter((d) => d.code === code).length;
 }
 
+function codeCountAt(diagnostics: readonly CoreDiagnostic[], code: string, range: OffsetRange): number {
+  return diagnostics.filter((d) => d.code === code && d.range.start <= range.end && range.start <= d.range.end).length;
+}
+
+/** Each document of a text as plain data, with repeated keys resolved as YAML readers do (the last wins). */
+function documentValues(text: string): unknown[] | undefined {
+  try {
+    return Array.from(parseAllDocuments(text, { uniqueKeys: false }) as Iterable<{ toJS(options: object): unknown }>).map((doc) => doc.toJS({ maxAliasCount: 200 }));
+  } catch {
+    // An alias bomb: nothing to compare.
+    return undefined;
+  }
+}
+
+/** The index of the YAML document holding a file offset. */
+function documentIndexAt(file: ParsedFile, offset: number): number {
+  return documentAt(file, offset)?.index ?? -1;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-test('no feature throws or takes over a second on random and mutated policies', () => {
+/**
+ * Inputs that once broke a property, checked on every run before the random ones, each with the
+ * offsets completion and hover are asked at.
+ */
+const DUPLICATE_KEY = RULES.duplicateKey.code;
+const POLICY_HEAD = 'apiVersion: control.kubestellar.io/v1alpha1\nkind: BindingPolicy\nmetadata:\n  name: p\n';
+
+const REGRESSIONS: [string, number[]][] = [
+  // Completion at offset 0 above a policy that starts after an empty line looped forever.
+  ['\napiVersion: control.kubestellar.io/v1alpha1\nkind: BindingPolicy\n', [0, 0, 0]],
+];
+
+/** Inputs whose quick fixes once failed to round-trip. */
+const FIX_REGRESSIONS: [string][] = [
+  // Removing a repeated `matchLabels` with a block value also removed the line after it.
+  [`${POLICY_HEAD}spec:\n  clusterSelectors:\n  - matchLabels:\n      a: b\n    matchLabels:\n      a: b\n    matchExpressions: []\n`],
+  // "Make it a list" was offered where the list holds selectors: `[edge]` is as wrong as `edge`.
+  [`${POLICY_HEAD}spec:\n  clusterSelectors: edge\n`],
+];
+
+const CHECKS: Record<string, () => void> = {};
+
+CHECKS['no feature throws or takes over a second on random and mutated policies'] = () => {
   fc.assert(
     fc.property(policyText, fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), (text, picks) => {
       const file = call('parse', text, () => service.parse(freshUri(), 1, text));
@@ -237,42 +313,55 @@ test('no feature throws or takes over a second on random and mutated policies', 
       call('foldingRanges', text, () => service.foldingRanges(file));
       call('explain', text, () => service.explain(file));
     }),
-    { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
+    { seed: SEED, numRuns: RUNS, includeErrorInReport: true, examples: REGRESSIONS },
   );
-});
+};
 
-test('every quick fix round-trips: valid YAML, comments kept, its diagnostic gone', () => {
+CHECKS['every quick fix round-trips: valid YAML, comments kept, its diagnostic gone'] = () => {
   let fixesChecked = 0;
   fc.assert(
     fc.property(policyText, (text) => {
-      const file = service.parse(freshUri(), 1, text);
-      const diagnostics = service.validate(file);
+      const file = call('parse', text, () => service.parse(freshUri(), 1, text));
+      const diagnostics = call('validate', text, () => service.validate(file));
       const syntaxErrors = syntaxErrorCount(text);
-      for (const fix of service.quickFixes(file, { start: 0, end: text.length })) {
+      for (const fix of call('quickFixes', text, () => service.quickFixes(file, { start: 0, end: text.length }))) {
         fixesChecked++;
         const fixed = applyEdits(text, fix.edits);
         const what = `the fix "${fix.title}" for ${fix.diagnostic.code} "${fix.diagnostic.message}"`;
         const context = `\nbefore: ${JSON.stringify(text)}\nafter: ${JSON.stringify(fixed)}`;
         assert.ok(syntaxErrorCount(fixed) <= syntaxErrors, `${what} added a YAML syntax error${context}`);
         assertCommentsKept(text, fixed, fix.edits, what);
-        const after = service.validate(service.parse(freshUri(), 1, fixed));
-        assert.ok(
-          codeCount(after, fix.diagnostic.code) < codeCount(diagnostics, fix.diagnostic.code),
-          `${what} did not remove its diagnostic (${codeCount(diagnostics, fix.diagnostic.code)} before, ${codeCount(after, fix.diagnostic.code)} after)${context}`,
-        );
+        if (fix.diagnostic.code === DUPLICATE_KEY && syntaxErrorCount(text, false) === 0) {
+          // Removing a repeated entry whose value equals the kept one must not change the document's meaning.
+          assert.deepEqual(documentValues(fixed), documentValues(text), `${what} changed the document's content${context}`);
+        }
+        // Where a key is repeated, a finding on that key describes one of the entries and its fix
+        // repairs that one; the other stays and may carry the same finding. Removal is checked
+        // where no key of the document is repeated.
+        const place = documentIndexAt(file, fix.diagnostic.range.start);
+        if (fix.diagnostic.code !== DUPLICATE_KEY && diagnostics.some((d) => d.code === DUPLICATE_KEY && documentIndexAt(file, d.range.start) === place)) continue;
+        const after = call(`validate after "${fix.title}"`, fixed, () => service.validate(service.parse(freshUri(), 1, fixed)));
+        // Its diagnostic is gone: fewer of its code where it was (a fix may uncover another one
+        // elsewhere, e.g. the parent of a removed entry is now empty), or fewer in the file (the
+        // next of three repeated entries may move into the fixed one's place).
+        const code = fix.diagnostic.code;
+        const movedTo = { start: mapOffset(fix.diagnostic.range.start, fix.edits), end: mapOffset(fix.diagnostic.range.end, fix.edits) };
+        const fewerInFile = codeCount(after, code) < codeCount(diagnostics, code);
+        const fewerThere = codeCountAt(after, code, movedTo) < codeCountAt(diagnostics, code, fix.diagnostic.range);
+        assert.ok(fewerInFile || fewerThere, `${what} did not remove its diagnostic (${codeCount(diagnostics, code)} in the file before, ${codeCount(after, code)} after)${context}`);
       }
     }),
-    { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
+    { seed: SEED, numRuns: RUNS, includeErrorInReport: true, examples: FIX_REGRESSIONS },
   );
   // The corpus is full of fixable mistakes; a run that checked none would prove nothing.
   assert.ok(fixesChecked > RUNS / 10, `only ${fixesChecked} quick fixes were checked`);
-});
+};
 
-test('fix all leaves valid YAML and keeps the comments it does not touch', () => {
+CHECKS['fix all leaves valid YAML and keeps the comments it does not touch'] = () => {
   fc.assert(
     fc.property(policyText, (text) => {
-      const file = service.parse(freshUri(), 1, text);
-      const edits = service.fixAll(file);
+      const file = call('parse', text, () => service.parse(freshUri(), 1, text));
+      const edits = call('fixAll', text, () => service.fixAll(file));
       if (edits.length === 0) return;
       const fixed = applyEdits(text, edits);
       assert.ok(syntaxErrorCount(fixed) <= syntaxErrorCount(text), `fix all added a YAML syntax error\nbefore: ${JSON.stringify(text)}\nafter: ${JSON.stringify(fixed)}`);
@@ -280,20 +369,20 @@ test('fix all leaves valid YAML and keeps the comments it does not touch', () =>
     }),
     { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
   );
-});
+};
 
-test('reopening with the same version and other text gives that text’s diagnostics', () => {
+CHECKS['reopening with the same version and other text gives that text’s diagnostics'] = () => {
   fc.assert(
     fc.property(policyText, policyText, (first, second) => {
       const uri = freshUri();
-      service.validate(service.parse(uri, 7, first));
-      const reopened = service.validate(service.parse(uri, 7, second));
+      call('validate', first, () => service.validate(service.parse(uri, 7, first)));
+      const reopened = call('validate reopened', second, () => service.validate(service.parse(uri, 7, second)));
       const fresh = service.validate(service.parse(freshUri(), 7, second));
       assert.deepEqual(reopened, fresh);
     }),
     { seed: SEED, numRuns: Math.ceil(RUNS / 2), includeErrorInReport: true },
   );
-});
+};
 
 // ---------------------------------------------------------------------------------------------
 // Pathological inputs: bounded time and memory
@@ -326,7 +415,7 @@ const PATHOLOGICAL: Record<string, () => string> = {
 };
 
 for (const [name, build] of Object.entries(PATHOLOGICAL)) {
-  test(`bounded time and memory: ${name}`, () => {
+  CHECKS[`bounded time and memory: ${name}`] = () => {
     const text = build();
     const heapBefore = process.memoryUsage().heapUsed;
     let heapPeak = heapBefore;
@@ -350,5 +439,59 @@ for (const [name, build] of Object.entries(PATHOLOGICAL)) {
     measure('explain', () => service.explain(file));
     const growthMb = (heapPeak - heapBefore) / (1024 * 1024);
     assert.ok(growthMb < 500, `the heap grew by ${growthMb.toFixed(0)} MB`);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the checks
+
+/** Runs one check in a worker and fails with the input of a call that never returns. */
+function runInWorker(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // The heap limit turns a memory bomb into a failure instead of a machine out of memory.
+    const worker = new Worker(__filename, { workerData: { check: name }, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+    let input = '';
+    let what = 'start-up';
+    let since = performance.now();
+    let settled = false;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      void worker.terminate();
+      if (error) reject(error);
+      else resolve();
+    };
+    const watchdog = setInterval(() => {
+      if (performance.now() - since > HANG_MS) {
+        finish(new Error(`${what} did not return within ${HANG_MS / 1000} s (an endless loop?) on input ${JSON.stringify(input)}`));
+      }
+    }, 250);
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'call') {
+        what = message.what;
+        if (message.input !== undefined) input = message.input;
+        since = performance.now();
+      } else if (message.kind === 'done') {
+        finish();
+      } else {
+        finish(new Error(message.message));
+      }
+    });
+    worker.on('error', (error) => finish(error));
+    worker.on('exit', (code) => finish(code === 0 ? undefined : new Error(`the worker exited with code ${code} during ${what} on input ${JSON.stringify(input)}`)));
   });
+}
+
+if (isMainThread) {
+  console.log(`fuzz: seed ${SEED}, ${RUNS} runs per property (override with FUZZ_SEED / FUZZ_RUNS)`);
+  for (const name of Object.keys(CHECKS)) test(name, () => runInWorker(name));
+} else {
+  const { check } = workerData as { check: string };
+  setUp()
+    .then(() => CHECKS[check]())
+    .then(
+      () => report({ kind: 'done' }),
+      (error: unknown) => report({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    );
 }

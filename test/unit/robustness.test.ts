@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLanguageService } from '../../server/src/core/languageService';
 import { EMPTY_INVENTORY } from '../../server/src/core/types';
+import { splitDocuments } from '../../server/src/core/document';
 
 const service = getLanguageService({ getInventory: () => EMPTY_INVENTORY });
 
@@ -81,4 +82,12 @@ test('garbage never throws', () => {
     service.fixAll(file);
     service.explain(file);
   }
+});
+
+test('a text that starts with a line break: completion at offset 0 and a directive line end', () => {
+  // Both once looped forever: `lastIndexOf('\n', -1)` finds the line break at offset 0.
+  const text = '\napiVersion: control.kubestellar.io/v1alpha1\nkind: BindingPolicy\n';
+  const file = service.parse('file:///leading-newline.yaml', 1, text);
+  assert.ok(Array.isArray(service.complete(file, 0).items));
+  assert.deepEqual(splitDocuments('\n%YAML 1.2\n---\na: 1\n'), [0, 1]);
 });

@@ -11,6 +11,7 @@
  * `offset` to get file offsets.
  */
 import { Document, isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { lineStartOf } from './text';
 import type { OffsetRange } from './types';
 
 /** The kinds of document the language service works on; everything else is left alone. */
@@ -77,8 +78,9 @@ export function splitDocuments(text: string): number[] {
 function directiveStart(text: string, markerOffset: number): number {
   let start = markerOffset;
   for (;;) {
-    const previousLineStart = text.lastIndexOf('\n', start - 2) + 1;
-    if (start === 0 || text[previousLineStart] !== '%') return start;
+    if (start === 0) return start;
+    const previousLineStart = lineStartOf(text, start - 1);
+    if (previousLineStart === start || text[previousLineStart] !== '%') return start;
     start = previousLineStart;
   }
 }

@@ -7,11 +7,9 @@
  * in the tests.
  */
 import { isMap, isScalar, isSeq, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { lineStartOf } from './text';
 import type { OffsetEdit } from './types';
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
 
 /** The offset just past the end of the line holding `offset` (after its line break). */
 function nextLineStart(text: string, offset: number): number {
@@ -23,18 +21,25 @@ function onlyBlanksBetween(text: string, from: number, to: number): boolean {
   return /^[ \t]*$/.test(text.slice(from, to));
 }
 
-/** End of a node's content (without a trailing comment or line break). */
-function contentEnd(node: Node | null | undefined, fallback: number): number {
-  return node?.range ? node.range[1] : fallback;
+/**
+ * End of a node's content, without a trailing comment or line break. A block collection's range
+ * ends after its last line break, at the start of the next line; stepping back over that white
+ * space keeps whole-line edits from reaching into the line after the node.
+ */
+function contentEnd(text: string, node: Node | null | undefined, fallback: number): number {
+  if (!node?.range) return fallback;
+  let end = node.range[1];
+  while (end > node.range[0] && /\s/.test(text[end - 1])) end--;
+  return end;
 }
 
 function pairStart(pair: Pair): number {
   return (pair.key as Node).range![0];
 }
 
-function pairEnd(pair: Pair): number {
+function pairEnd(text: string, pair: Pair): number {
   const keyEnd = (pair.key as Node).range![1];
-  return contentEnd(pair.value as Node, keyEnd);
+  return contentEnd(text, pair.value as Node, keyEnd);
 }
 
 /**
@@ -46,9 +51,9 @@ export function removePair(text: string, map: YAMLMap, pair: Pair): OffsetEdit |
   const index = map.items.indexOf(pair);
   if (index < 0 || !(pair.key as Node)?.range) return undefined;
   const start = pairStart(pair);
-  const end = pairEnd(pair);
-  if (map.flow) return removeFlowItem(map.items.map((p) => [pairStart(p), pairEnd(p)]), index);
-  const from = lineStart(text, start);
+  const end = pairEnd(text, pair);
+  if (map.flow) return removeFlowItem(map.items.map((p) => [pairStart(p), pairEnd(text, p)]), index);
+  const from = lineStartOf(text, start);
   if (onlyBlanksBetween(text, from, start)) {
     return { range: { start: from, end: nextLineStart(text, end) }, newText: '' };
   }
@@ -63,7 +68,7 @@ export function removeSeqItem(text: string, seq: YAMLSeq, index: number): Offset
   if (!item?.range) return undefined;
   if (seq.flow) return removeFlowItem(seq.items.map((n) => [(n as Node).range![0], (n as Node).range![1]]), index);
   const dash = text.lastIndexOf('-', item.range[0]);
-  const from = lineStart(text, dash);
+  const from = lineStartOf(text, dash);
   if (!onlyBlanksBetween(text, from, dash)) return undefined;
   return { range: { start: from, end: nextLineStart(text, item.range[1]) }, newText: '' };
 }
@@ -95,8 +100,8 @@ function isSafePlain(value: string): boolean {
 }
 
 /** Replaces a whole `key: value` entry (key to end of value) with new text on the same place. */
-export function replacePair(pair: Pair, newText: string): OffsetEdit {
-  return { range: { start: pairStart(pair), end: pairEnd(pair) }, newText };
+export function replacePair(text: string, pair: Pair, newText: string): OffsetEdit {
+  return { range: { start: pairStart(pair), end: pairEnd(text, pair) }, newText };
 }
 
 /** Renames the key of an entry, leaving its value untouched. */
@@ -114,9 +119,9 @@ export function appendPair(text: string, map: YAMLMap, key: string, valueText: s
   if (map.flow || map.items.length === 0) return undefined;
   const first = map.items[0];
   const firstStart = pairStart(first);
-  const column = firstStart - lineStart(text, firstStart);
+  const column = firstStart - lineStartOf(text, firstStart);
   const last = map.items[map.items.length - 1];
-  const end = pairEnd(last);
+  const end = pairEnd(text, last);
   const insertAt = nextLineStart(text, end);
   const lineBreak = insertAt === text.length && !text.endsWith('\n') ? '\n' : '';
   return { range: { start: insertAt, end: insertAt }, newText: `${lineBreak}${' '.repeat(column)}${key}: ${valueText}\n` };

@@ -299,7 +299,7 @@ function unknownFieldFinding(text: string, ast: Ast, kind: SchemaKind, path: Yam
   const inClause = parentPath.length === 3 && parentPath[0] === 'spec' && parentPath[1] === 'downsync';
 
   if (kind === 'BindingPolicy' && inClause && FOREIGN_CLAUSE_FIELDS[field] && isMap(parent) && pair) {
-    return foreignClauseFieldFinding(parent, pair, field, range, ctx);
+    return foreignClauseFieldFinding(text, parent, pair, field, range, ctx);
   }
 
   const locations = knownFieldLocations(kind, field).map((entry) => entry.location).filter((location) => !samePattern(location, parentPath));
@@ -358,7 +358,7 @@ function concreteTargets(ast: Ast, pattern: YamlPath): { map: YAMLMap; path: Yam
   return current.filter((c): c is { node: YAMLMap; path: YamlPath } => isMap(c.node)).map(({ node, path }) => ({ map: node, path }));
 }
 
-function foreignClauseFieldFinding(clause: YAMLMap, pair: Pair, field: string, range: OffsetRange, ctx: FeatureContext): Finding {
+function foreignClauseFieldFinding(text: string, clause: YAMLMap, pair: Pair, field: string, range: OffsetRange, ctx: FeatureContext): Finding {
   const value = pair.value as Node | null;
   const raw = isScalar(value) ? String(value.value ?? '') : '';
   const has = (key: string) => clause.items.some((item) => isScalar(item.key) && item.key.value === key);
@@ -367,7 +367,7 @@ function foreignClauseFieldFinding(clause: YAMLMap, pair: Pair, field: string, r
   if (field === 'apiVersion' && raw) {
     const { group } = parseApiVersion(raw);
     message = `\`apiVersion\` is not a field of a downsync clause: a clause names the API group alone. Write \`apiGroup: ${renderScalar(group)}\`${group === '' ? ' (the core group)' : ''}.`;
-    if (!has('apiGroup')) fixes = fix(`Replace with \`apiGroup: ${renderScalar(group)}\``, [replacePair(pair, `apiGroup: ${renderScalar(group)}`)]);
+    if (!has('apiGroup')) fixes = fix(`Replace with \`apiGroup: ${renderScalar(group)}\``, [replacePair(text, pair, `apiGroup: ${renderScalar(group)}`)]);
   } else if (field === 'kind' && raw) {
     const apiVersion = clause.get('apiVersion');
     const apiGroup = clause.get('apiGroup');
@@ -375,14 +375,14 @@ function foreignClauseFieldFinding(clause: YAMLMap, pair: Pair, field: string, r
     const type = ctx.catalog.byKind(group, raw);
     if (type) {
       message = `\`kind\` is not a field of a downsync clause: a clause names lowercase plural resources. Write \`resources: [${type.resource}]\`.`;
-      if (!has('resources')) fixes = fix(`Replace with \`resources: [${type.resource}]\``, [replacePair(pair, `resources: [${type.resource}]`)]);
+      if (!has('resources')) fixes = fix(`Replace with \`resources: [${type.resource}]\``, [replacePair(text, pair, `resources: [${type.resource}]`)]);
     } else {
       message = `\`kind\` is not a field of a downsync clause: a clause names lowercase plural resources in \`resources\` (the kind \`${raw}\` is not known here, so its plural cannot be told).`;
     }
   } else if ((field === 'name' || field === 'namespace') && raw) {
     const target = field === 'name' ? 'objectNames' : 'namespaces';
     message = `\`${field}\` is not a field of a downsync clause: write \`${target}: [${renderScalar(raw)}]\`.`;
-    if (!has(target)) fixes = fix(`Replace with \`${target}: [${renderScalar(raw)}]\``, [replacePair(pair, `${target}: [${renderScalar(raw)}]`)]);
+    if (!has(target)) fixes = fix(`Replace with \`${target}: [${renderScalar(raw)}]\``, [replacePair(text, pair, `${target}: [${renderScalar(raw)}]`)]);
   }
   return finding(RULES.unknownField, range, message, fixes);
 }

@@ -11,6 +11,7 @@
  * are read, and the indentation test skips deeper lines without tokenising them, so the cost does
  * not grow with the file.
  */
+import { lineStartOf } from './text';
 import type { OffsetRange } from './types';
 import type { PathSegment } from './yamlAst';
 
@@ -231,7 +232,7 @@ function wordEnd(line: string, start: number, cursor: number, inFlow: boolean, i
  * collection, on an anchor, tag or alias.
  */
 export function yamlCursor(text: string, offset: number): YamlCursor | undefined {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(text, offset);
   const newline = text.indexOf('\n', offset);
   const line = text.slice(lineStart, newline < 0 ? text.length : newline).replace(/\r$/, '');
   const cursor = Math.min(offset - lineStart, line.length);
@@ -316,7 +317,7 @@ function ancestorSegments(text: string, lineStart: number, ownTokens: readonly L
 
   let end = lineStart - 1;
   while (end >= 0 && !(current.key !== undefined && current.column === 0)) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const start = lineStartOf(text, end);
     const line = text.slice(start, end).replace(/\r$/, '');
     end = start - 1;
     const indent = skipBlanks(line, 0);
