@@ -233,10 +233,6 @@ export class BenchClient {
     return this.texts.get(uri)!.positionAt(offset);
   }
 
-  text(uri: string): string {
-    return this.texts.get(uri)!.getText();
-  }
-
   hover(uri: string, position: Position): Promise<unknown> {
     return this.within(this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }));
   }

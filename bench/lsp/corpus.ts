@@ -128,7 +128,11 @@ function clause(dice: Dice, vocabulary: Vocabulary, mistake: Mistake | undefined
   if (mistake === 'kind-in-resources') resourceList = ['Deployment'];
   if (mistake === 'duplicate-entry') resourceList = [...resourceList, resourceList[0]];
   add(`resources:${list(resourceList, '    ', layout)}`);
-  add(`namespaces:${list(dice.some(vocabulary.namespaces, 1, 2), '    ', layout)}`);
+  // Most clauses name their namespaces; some pick them by label, some span every namespace (the
+  // broad clauses that make resolution scan many objects).
+  const scope = dice.int(10);
+  if (scope < 7) add(`namespaces:${list(dice.some(vocabulary.namespaces, 1, 2), '    ', layout)}`);
+  else if (scope < 9) add(`namespaceSelectors:\n    - matchLabels:\n        team: ${dice.pick(vocabulary.teams)}`);
   if (dice.chance(0.5)) {
     add('objectSelectors:');
     lines.push('    - matchLabels:', `        app.kubernetes.io/name: ${dice.pick(vocabulary.apps)}`);
@@ -175,7 +179,7 @@ export interface PolicyFile {
   readonly hoverOffset: number;
   /** Offset of the `-` that starts the middle policy's last downsync clause. */
   readonly clauseOffset: number;
-  /** Offset at the start of the `namespaces` key of the middle policy's last clause (completion). */
+  /** Offset at the start of the first key of the middle policy's last clause, after its `- ` (completion). */
   readonly completionOffset: number;
 }
 
@@ -213,6 +217,7 @@ export function generatePolicyFile(options: PolicyFileOptions): PolicyFile {
   const middleStart = policies.slice(0, middle).reduce((sum, p) => sum + p.length + separator.length, 0);
   const middleText = policies[middle];
   const nameValue = middleText.indexOf('\n  name: ') + '\n  name: '.length;
+  const clauseOffset = middleStart + middleText.lastIndexOf('\n  - ') + 3;
   return {
     text,
     lines: text.split('\n').length - 1,
@@ -220,8 +225,8 @@ export function generatePolicyFile(options: PolicyFileOptions): PolicyFile {
     editOffset: middleStart + middleText.indexOf('\n', nameValue),
     nameOffset: middleStart + nameValue + 1,
     hoverOffset: middleStart + middleText.indexOf('matchLabels:') + 2,
-    clauseOffset: middleStart + middleText.lastIndexOf('\n  - ') + 3,
-    completionOffset: middleStart + middleText.lastIndexOf('namespaces:'),
+    clauseOffset,
+    completionOffset: clauseOffset + 2,
   };
 }
 

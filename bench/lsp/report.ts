@@ -18,6 +18,8 @@ export interface BenchResults {
   readonly sizes: ReadonlyMap<string, ReadonlyMap<number, SizeMeasurement>>;
   readonly startupMs: ReadonlyMap<string, number[]>;
   readonly scale?: ScaleMeasurement;
+  /** Why the scale measurement is missing, when it failed. */
+  readonly scaleError?: string;
   readonly matcherBench?: string;
   readonly peerPatch: string;
   readonly repetitions: string;
@@ -154,6 +156,8 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     '## What each server found (the comparison is void if one finds nothing)',
     '',
+    "The peer reports what the JSON Schema can express (a lowercase operator breaks the operator's pattern; an unknown field is refused). Our rules also report what a schema cannot: a kind in `resources`, a version in `apiGroup`, invalid label keys, `In` without values, repeated entries, and what the inventory says.",
+    '',
     sanity(results),
     '',
     '## The zero-delay peer',
@@ -161,6 +165,7 @@ export function resultsMarkdown(results: BenchResults): string {
     results.peerPatch,
     '',
     ...(results.scale ? ['## The matcher at scale, through the language service', '', scaleSection(results.scale), ''] : []),
+    ...(results.scaleError ? ['## The matcher at scale, through the language service', '', `Failed: ${results.scaleError}`, ''] : []),
     ...(results.matcherBench ? ['## The raw matcher (`bench/matcher.bench.ts`, run by `npm run bench`)', '', '```', results.matcherBench.trim(), '```', ''] : []),
   ].join('\n');
 }

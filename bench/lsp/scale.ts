@@ -47,7 +47,8 @@ export function measureScale(repetitions: number): ScaleMeasurement {
     text = version % 2 === 0 ? `${text.slice(0, file.editOffset)}x${text.slice(file.editOffset)}` : `${text.slice(0, file.editOffset)}${text.slice(file.editOffset + 1)}`;
     edits.push(timed(() => service.validate(service.parse(uri, version, text)))[1]);
   }
-  const current = service.parse(uri, 1 + repetitions, text);
+  // Back to the generated text, so that the offsets below point where they should.
+  const current = service.parse(uri, 2 + repetitions, file.text);
   const hoverTimes = (offset: number): readonly [number, number] => {
     const times: number[] = [];
     for (let i = 0; i < repetitions; i++) {

@@ -292,6 +292,9 @@ const FIX_REGRESSIONS: [string][] = [
   [`${POLICY_HEAD}spec:\n  clusterSelectors:\n  - matchLabels:\n      a: b\n    matchLabels:\n      a: b\n    matchExpressions: []\n`],
   // "Make it a list" was offered where the list holds selectors: `[edge]` is as wrong as `edge`.
   [`${POLICY_HEAD}spec:\n  clusterSelectors: edge\n`],
+  // Of `spec:` (null), `spec:` with content and `spec:` (null), the last was removed as equal to
+  // the first, which made the middle one the value that counts.
+  [`${POLICY_HEAD}spec:\nspec:\n  clusterSelectors: [{}]\nspec:\n`],
 ];
 
 const CHECKS: Record<string, () => void> = {};

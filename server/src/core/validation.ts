@@ -93,17 +93,18 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     findings.push(finding(RULES.yamlSyntax, { start, end }, `YAML syntax error: ${error.message.split('\n')[0]}`));
   }
   forEachMap(ast.contents, (map) => {
-    const seen = new Map<string, Pair>();
+    // Each repeated entry is compared with the previous entry of its key, not the first: YAML
+    // readers keep the last value, so removing the last of `a: 1`, `a: 2`, `a: 1` would change
+    // the document, while removing an entry equal to the one before it never does.
+    const previousEntry = new Map<string, Pair>();
     for (const pair of map.items) {
       if (!isScalar(pair.key)) continue;
       const key = String(pair.key.value);
-      const earlier = seen.get(key);
-      if (!earlier) {
-        seen.set(key, pair as Pair);
-        continue;
-      }
+      const previous = previousEntry.get(key);
+      previousEntry.set(key, pair as Pair);
+      if (!previous) continue;
       const range = nodeRange(pair.key as Node)!;
-      const sameValue = valueSource(text, earlier) === valueSource(text, pair as Pair);
+      const sameValue = valueSource(text, previous) === valueSource(text, pair as Pair);
       findings.push(finding(RULES.duplicateKey, range,
         `Duplicate key \`${key}\`: YAML forbids repeated keys, and kubectl refuses the file.${sameValue ? ' Both entries have the same value.' : ' The entries have different values: keep the one you mean.'}`,
         sameValue ? fix(`Remove the repeated \`${key}\``, [removePair(text, map, pair as Pair)]) : undefined));
