@@ -12,8 +12,23 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * The cluster code (with @kubernetes/client-node, most of the server's weight) is its own bundle,
+ * `dist/cluster.js`, which the server requires on first use: a server working from workspace files
+ * never compiles it, which keeps its start-up time and memory down.
+ */
+const clusterOnDemand = {
+  name: 'cluster-on-demand',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/cluster$/ }, (args) =>
+      args.importer.endsWith('server/src/server.ts') ? { path: './cluster.js', external: true } : undefined,
+    );
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [clusterOnDemand] }),
+  build({ ...common, entryPoints: ['server/src/cluster/index.ts'], outfile: 'dist/cluster.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -50,9 +50,10 @@ import {
 import { WorkspaceInventory } from './workspace/loader';
 
 /**
- * The cluster code brings in @kubernetes/client-node, three quarters of the server bundle. It is
+ * The cluster code brings in @kubernetes/client-node, three quarters of the server's code. It is
  * loaded on first use (a cluster source configured, contexts listed), so that a server working from
  * workspace files starts and runs without it: loading it eagerly cost ~50 ms of start-up and ~12 MB.
+ * The build makes it a bundle of its own, `dist/cluster.js`, so it is not even compiled until then.
  */
 function clusterCode(): typeof ClusterCode {
   return require('./cluster') as typeof ClusterCode;

@@ -114,7 +114,8 @@ function parsePiece(text: string, index: number, offset: number): YamlDocument {
     return { index, offset, text, kind: 'other', value: undefined, tooLarge: true };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': toJS() would otherwise print warnings (a map used as a key) to stderr.
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   // parseAllDocuments returns an EmptyStream for a piece with only comments.
   const ast = Array.isArray(docs) ? docs.find((d) => d.contents !== null) ?? docs[0] : undefined;
   if (!ast) return { index, offset, text, kind: 'other', value: undefined };

@@ -8,11 +8,23 @@ import type { OffsetRange } from './types';
 export type PathSegment = string | number;
 export type YamlPath = readonly PathSegment[];
 
+/**
+ * The entry of `map` with the given key. When a key is repeated (an error reported on its own),
+ * the last entry is the one whose value the document's plain data holds, so paths lead there.
+ */
+function entryOf(map: YAMLMap, key: PathSegment): Pair | undefined {
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const item = map.items[i];
+    if (isScalar(item.key) && String(item.key.value) === String(key)) return item as Pair;
+  }
+  return undefined;
+}
+
 /** The node at `path`, or undefined. `path` uses map keys (strings) and sequence indexes. */
 export function nodeAt(ast: Document.Parsed, path: YamlPath): Node | undefined {
   let current: unknown = ast.contents;
   for (const segment of path) {
-    if (isMap(current)) current = current.get(segment, true);
+    if (isMap(current)) current = entryOf(current, segment)?.value;
     else if (isSeq(current) && typeof segment === 'number') current = current.get(segment, true);
     else return undefined;
   }
@@ -23,9 +35,7 @@ export function nodeAt(ast: Document.Parsed, path: YamlPath): Node | undefined {
 export function pairAt(ast: Document.Parsed, path: YamlPath): Pair | undefined {
   if (path.length === 0) return undefined;
   const parent = nodeAt(ast, path.slice(0, -1));
-  const last = path[path.length - 1];
-  if (!isMap(parent)) return undefined;
-  return parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(last)) as Pair | undefined;
+  return isMap(parent) ? entryOf(parent, path[path.length - 1]) : undefined;
 }
 
 /** A node's range without trailing comments and line breaks. */
