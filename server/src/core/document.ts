@@ -10,7 +10,7 @@
  * Offsets inside a `YamlDocument` are relative to the start of its piece (`offset`); callers add
  * `offset` to get file offsets.
  */
-import { Document, isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isMap, isScalar, parseAllDocuments } from 'yaml';
 import { lineStartOf } from './text';
 import type { OffsetRange } from './types';
 
@@ -45,8 +45,6 @@ export interface YamlDocument {
   readonly conversionError?: string;
   /** Set when the piece was too large to parse. */
   readonly tooLarge?: boolean;
-  /** Line counter for this piece, used to turn relative offsets into line numbers. */
-  readonly lineCounter?: LineCounter;
 }
 
 export interface ParsedFile {
@@ -113,9 +111,8 @@ function parsePiece(text: string, index: number, offset: number): YamlDocument {
   if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
     return { index, offset, text, kind: 'other', value: undefined, tooLarge: true };
   }
-  const lineCounter = new LineCounter();
   // logLevel 'error': toJS() would otherwise print warnings (a map used as a key) to stderr.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   // parseAllDocuments returns an EmptyStream for a piece with only comments.
   const ast = Array.isArray(docs) ? docs.find((d) => d.contents !== null) ?? docs[0] : undefined;
   if (!ast) return { index, offset, text, kind: 'other', value: undefined };
@@ -128,7 +125,7 @@ function parsePiece(text: string, index: number, offset: number): YamlDocument {
   } catch (error) {
     conversionError = error instanceof Error ? error.message : String(error);
   }
-  return { index, offset, text, kind, ast, value, conversionError, lineCounter };
+  return { index, offset, text, kind, ast, value, conversionError };
 }
 
 /**
