@@ -335,15 +335,6 @@ test('hover helpers: one cluster selector, one object selector in a scope, one n
   assert.deepEqual(objectsMatchingSelector(compile(null), index), [], 'a null selector matches nothing');
 });
 
-test('MatchIndex.of builds once per inventory generation', () => {
-  const inventory = inventoryOf({ wecs }, 7);
-  const first = MatchIndex.of(inventory);
-  assert.equal(MatchIndex.of(inventory), first);
-  const next = { ...inventory, wecs: [wec('new')], generation: 8 };
-  assert.notEqual(MatchIndex.of(next), first);
-  assert.deepEqual(MatchIndex.of(next).wecs.map((w) => w.name), ['new']);
-});
-
 // ---------------------------------------------------------------------------------------------
 // The index against a naive reference
 // ---------------------------------------------------------------------------------------------

@@ -92,6 +92,8 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   // is asked only for the resource types these policies can select.
   const files = await collectYamlFiles(paths, io.cwd);
   if (files.length === 0) throw new UsageError(`no YAML files found in ${paths.join(', ')}`);
+  // Parsing does not read the inventory, so the service can parse before the inventory is loaded;
+  // every feature call below comes after it is set.
   let inventory: Inventory = EMPTY_INVENTORY;
   const service = getLanguageService({ getInventory: () => inventory });
   const inputs = [];

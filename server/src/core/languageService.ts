@@ -64,7 +64,11 @@ export interface LanguageService {
 
 export function getLanguageService(options: LanguageServiceOptions): LanguageService {
   const files = new Map<string, ParsedFile>();
-  let derived: { generation: number; inventory: Inventory; index: MatchIndex; catalog: ResourceCatalog } | undefined;
+  // The match index and the resource catalog are built once per inventory generation. The
+  // generation, not the object, is the key: the server hands out a new inventory object when only
+  // source locations moved (a keystroke in a manifest), and rebuilding the index then would put a
+  // full index build on the keystroke path.
+  let derived: { generation: number; index: MatchIndex; catalog: ResourceCatalog } | undefined;
   // Findings of one YAML document depend on its text and on the inventory. They are cached by the
   // document's AST (which parse() reuses for unchanged text, wherever the text moved) and the
   // inventory generation; their ranges are document-relative, so a moved document's stay right.
@@ -72,10 +76,9 @@ export function getLanguageService(options: LanguageServiceOptions): LanguageSer
 
   function context(settings: CoreSettings = DEFAULT_CORE_SETTINGS): FeatureContext {
     const inventory = options.getInventory();
-    if (!derived || derived.inventory !== inventory || derived.generation !== inventory.generation) {
+    if (!derived || derived.generation !== inventory.generation) {
       derived = {
         generation: inventory.generation,
-        inventory,
         index: new MatchIndex(inventory),
         catalog: new ResourceCatalog(inventory.resourceTypes),
       };

@@ -303,8 +303,6 @@ function isNamespaceObject(object: WorkloadObject): boolean {
   return object.group === '' && object.resource === 'namespaces';
 }
 
-const indexCache = new WeakMap<Inventory, MatchIndex>();
-
 /**
  * Everything matching needs from one inventory generation, indexed. Ids are positions in the sorted
  * `wecs` and `objects` arrays, so ascending ids are already the output order.
@@ -352,15 +350,6 @@ export class MatchIndex {
       pushTo(this.byNamespace, object.namespace, id);
       pushTo(this.byName, object.name, id);
     });
-  }
-
-  /** The index of an inventory, built once per inventory object and generation. */
-  static of(inventory: Inventory): MatchIndex {
-    const cached = indexCache.get(inventory);
-    if (cached !== undefined && cached.generation === inventory.generation) return cached;
-    const index = new MatchIndex(inventory);
-    indexCache.set(inventory, index);
-    return index;
   }
 
   /** The WECs whose labels match `selector`, as an id set. */
