@@ -13,7 +13,7 @@ import {
   type Range,
 } from 'vscode-languageserver-protocol';
 import type { ConnectionState } from './cluster';
-import type { SelectorExplanation } from './core/explain';
+import type { ClauseExplanation, PolicyExplanation, SelectorExplanation } from './core/explain';
 import type { ObjectRef } from './core/types';
 
 /** What `kubestellar.source` may ask for. */
@@ -95,25 +95,21 @@ export interface SourceLink {
 /** A selector in canonical form, valid or not, as the core explains it. */
 export type ExplainedSelector = SelectorExplanation;
 
-export interface ExplainedClause {
-  readonly index: number;
-  /** What the clause tests, in words (`apps deployments in web`). */
-  readonly summary: string;
+/** The core's clause explanation, with an LSP range and objects completed from the inventory. */
+export interface ExplainedClause extends Omit<ClauseExplanation, 'range' | 'objects'> {
   readonly range: Range;
   readonly objects: readonly ExplainedObject[];
-  readonly objectSelectors: readonly ExplainedSelector[];
-  readonly namespaceSelectors: readonly ExplainedSelector[];
 }
 
-export interface ExplainedPolicy {
-  readonly name: string;
+/**
+ * The core's policy explanation as the matches view needs it: LSP ranges, WECs with their labels,
+ * and no union of objects (the view shows them per clause).
+ */
+export interface ExplainedPolicy extends Omit<PolicyExplanation, 'range' | 'wecs' | 'clauses' | 'objects'> {
   /** The range of the policy's name (or first line), for navigation. */
   readonly range: Range;
   readonly wecs: readonly ExplainedWec[];
-  readonly clusterSelectors: readonly ExplainedSelector[];
   readonly clauses: readonly ExplainedClause[];
-  /** Why the controller would not resolve the policy (then it binds nothing). */
-  readonly errors: readonly string[];
 }
 
 export interface ExplainResult {

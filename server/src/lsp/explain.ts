@@ -47,12 +47,9 @@ export function buildExplainResult(
       }),
       clusterSelectors: policy.clusterSelectors,
       clauses: policy.clauses.map((clause) => ({
-        index: clause.index,
-        summary: clause.summary,
+        ...clause,
         range: toRange(document, clause.range),
         objects: clause.objects.map(explainObject),
-        objectSelectors: clause.objectSelectors,
-        namespaceSelectors: clause.namespaceSelectors,
       })),
       errors: policy.errors,
     })),
