@@ -489,3 +489,22 @@ spec:
   for (const code of ['BP1201', 'BP1203', 'BP1303', 'BP1306']) assert.ok(!remaining.includes(code), `${code} left after fix all:\n${fixed}`);
   assert.ok(fixed.includes('# keep: name comment'));
 });
+
+test('with a repeated key, findings and fixes point at the last entry, whose value counts', () => {
+  const text = `${POLICY_HEAD}spec:
+  clusterSelectors:
+  - matchExpressions:
+    - key: env
+      operator: In
+      operator: in
+      values: [prod]
+`;
+  const diagnostics = check(text);
+  const operator = diagnostics.find((d) => d.code === 'BP1201');
+  assert.ok(operator, JSON.stringify(diagnostics));
+  assert.equal(operator.range.start, text.lastIndexOf('in\n'));
+  const file = service.parse('file:///test.yaml', ++version, text);
+  const [fixOperator] = service.quickFixes(file, operator.range).filter((f) => f.diagnostic.code === 'BP1201');
+  assert.ok(fixOperator);
+  assert.ok(applyEdits(text, fixOperator.edits).includes('operator: In\n      operator: In\n'));
+});
