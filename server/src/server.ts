@@ -47,6 +47,7 @@ import {
   type InitializationOptions,
   type StatusParams,
 } from './protocol';
+import { startWarmUp, type WarmUpHandle } from './warmUp';
 import { WorkspaceInventory } from './workspace/loader';
 
 /**
@@ -70,11 +71,15 @@ const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kubestellar`;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const guard = new HandlerGuard({ error: (message) => connection.console.error(message) });
+const guard = new HandlerGuard({ error: (message) => connection.console.error(message) }, () => warmUp?.noteActivity());
+/** Idle-time JIT warm-up of the keystroke path (see warmUp.ts); `KUBESTELLAR_WARM_UP=0` turns it off for measurements. */
+let warmUp: WarmUpHandle | undefined;
 
 let client: ClientCapabilities = {};
 let trusted = false;
 let roots: string[] = [];
+/** The client's workspace folders as URIs, local or not: settings are pulled per folder. */
+let folderUris: string[] = [];
 
 const settings = new SettingsStore({
   onProblem: (message) => connection.console.warn(message),
@@ -105,6 +110,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   trusted = options.trusted === true;
   roots = workspaceRoots(params.workspaceFolders, params.rootUri);
+  folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  settings.useFolders(folderUris);
   if (client.workspace?.configuration) {
     settings.usePull((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }));
   }
@@ -138,15 +145,24 @@ connection.onInitialized(
         guard.run('workspace folders change', async () => {
           const removed = new Set(workspaceRoots(event.removed, null));
           roots = [...roots.filter((root) => !removed.has(root)), ...workspaceRoots(event.added, null)];
+          const removedUris = new Set(event.removed.map((folder) => folder.uri));
+          folderUris = [...folderUris.filter((uri) => !removedUris.has(uri)), ...event.added.map((folder) => folder.uri)];
+          settings.useFolders(folderUris);
           await configureInventory();
         }),
       );
     }
     await configureInventory();
+    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = startWarmUp();
   }),
 );
 
-connection.onShutdown(guard.wrap('shutdown', undefined, () => inventory.dispose()));
+connection.onShutdown(
+  guard.wrap('shutdown', undefined, () => {
+    warmUp?.cancel();
+    inventory.dispose();
+  }),
+);
 
 /** The local folders among the client's workspace folders; others (remote, virtual, malformed) hold no files we can read. */
 function workspaceRoots(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null): string[] {
@@ -297,10 +313,28 @@ function afterEdit(document?: TextDocument): void {
 
 documents.onDidChangeContent((event) =>
   guard.run('document change', async () => {
+    // The new version's parse is what any request about it needs; the diagnostics can wait for
+    // the requests that arrived meanwhile (see `yieldToQueuedMessages`).
+    parse(event.document);
+    await yieldToQueuedMessages();
     await validate(event.document);
     afterEdit(event.document);
   }),
 );
+
+/**
+ * Resolves once the messages that arrived so far have been handled and their answers written.
+ * Editors send a completion or hover request right behind the keystroke that asks for it; it needs
+ * the new parse, not the diagnostics, so it is answered first and the diagnostics follow. Each step
+ * takes one turn of the event loop when the server is idle (microseconds): vscode-jsonrpc hands
+ * over one queued message per turn, and writes each answer from a turn of its own. A burst of
+ * keystrokes is still validated once, for its last version (see `validate`).
+ */
+const TURNS_TO_ANSWER_QUEUED_MESSAGES = 3;
+
+async function yieldToQueuedMessages(): Promise<void> {
+  for (let turn = 0; turn < TURNS_TO_ANSWER_QUEUED_MESSAGES; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 documents.onDidClose((event) =>
   guard.run('document close', async () => {

@@ -200,6 +200,23 @@ describe('language server over stdio, with examples/ as the workspace', () => {
     await client.close(uri);
   });
 
+  it('answers a hover sent right behind an edit from the edited text, then publishes its diagnostics', async () => {
+    const { uri, text } = example('policies/web-to-edge.yaml');
+    await client.open(uri, text, 1);
+    await client.waitForDiagnostics(uri, 1);
+    const published = client.publishedCount(uri);
+    const edited = text.replace('values: [eu-west, eu-central]', 'values: [eu-west]');
+    // Not awaited in between: the hover follows the keystroke as an editor sends it.
+    const changed = client.change(uri, 2, edited);
+    const hover = client.hover(uri, positionOf(edited, 'name: web-to-edge', 'name: '.length + 2));
+    await changed;
+    const markdown = hoverText(await hover);
+    assert.ok(markdown.includes('edge-eu-1') && markdown.includes('edge-eu-3'), markdown);
+    assert.ok(!markdown.includes('edge-eu-2'), `edge-eu-2 is in eu-central, no longer selected: ${markdown}`);
+    await client.waitForDiagnostics(uri, 2, published);
+    await client.close(uri);
+  });
+
   it('shows inlay hints with the match counts after selectors and clauses', async () => {
     const { uri, text } = example('policies/web-to-edge.yaml');
     await client.open(uri, text, 1);

@@ -83,6 +83,24 @@ describe('SettingsStore', () => {
     assert.deepEqual(asked, ['file:///a.yaml', 'file:///b.yaml', 'file:///a.yaml']);
   });
 
+  it('pulls once per workspace folder for the documents inside it, nested folders first', async () => {
+    const asked: (string | undefined)[] = [];
+    const store = new SettingsStore({ onProblem: () => assert.fail('no problem expected') });
+    store.usePull(async (scopeUri) => {
+      asked.push(scopeUri);
+      return { hover: { maxListedNames: scopeUri === 'file:///w/inner' ? 3 : 7 } };
+    });
+    store.useFolders(['file:///w', 'file:///w/inner/']);
+    assert.equal((await store.forResource('file:///w/a.yaml')).hoverMaxListedNames, 7);
+    assert.equal((await store.forResource('file:///w/sub/b.yaml')).hoverMaxListedNames, 7);
+    assert.equal((await store.forResource('file:///w/inner/c.yaml')).hoverMaxListedNames, 3);
+    // A sibling whose name merely starts like the folder is not inside it.
+    assert.equal((await store.forResource('file:///wx/d.yaml')).hoverMaxListedNames, 7);
+    store.forget('file:///w/a.yaml');
+    assert.equal((await store.forResource('file:///w/e.yaml')).hoverMaxListedNames, 7);
+    assert.deepEqual(asked, ['file:///w', 'file:///w/inner', 'file:///wx/d.yaml']);
+  });
+
   it('uses pushed settings when the client cannot be asked, and reports a bad value once', async () => {
     const problems: string[] = [];
     const store = new SettingsStore({ onProblem: (message) => problems.push(message) });

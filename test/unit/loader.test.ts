@@ -103,24 +103,19 @@ describe('loadWorkspace on examples/', async () => {
     ]);
   });
 
-  it('reads every policy whose YAML is valid as a cluster-scoped object', () => {
-    const policies = inventory.objects.filter((o) => o.resource === 'bindingpolicies');
-    const broken = fs.readdirSync(path.join(examples, 'policies/broken')).map((f) => path.basename(f, '.yaml'));
-    const expected = [
-      ...broken.filter((name) => name !== 'syntax-error' && name !== 'duplicate-key'),
-      'web-to-edge', 'cart-to-edge-prod', 'monitoring-everywhere', 'web-staging-canary', 'payments-prod', 'payments-backups',
-    ];
-    assert.deepEqual(policies.map((p) => p.name).sort(), expected.sort());
-    assert.ok(policies.every((p) => p.namespace === ''), 'a BindingPolicy is cluster-scoped even with metadata.namespace');
+  it('leaves policies out of the inventory but keeps the StatusCollectors they name', () => {
+    assert.deepEqual(inventory.objects.filter((o) => o.resource === 'bindingpolicies' || o.resource === 'bindings'), []);
     assert.ok(inventory.objects.some((o) => o.resource === 'statuscollectors' && o.name === 'ready-replicas'));
   });
 
-  it('reports exactly the two broken YAML files', () => {
-    assert.deepEqual(loaded.problems.map((p) => path.basename(URI.parse(p.uri).fsPath)), ['duplicate-key.yaml', 'syntax-error.yaml']);
+  it('reports no problem for the broken policy files: they are not inventory, and their editor shows why', () => {
+    assert.deepEqual(loaded.problems, []);
   });
 
   it('describes where the inventory came from', () => {
-    assert.equal(inventory.origin, `workspace: 8 WECs, ${inventory.objects.length} objects from ${loaded.files.length} files`);
+    const holding = new Set([...inventory.wecs, ...inventory.objects].map((entry) => entry.source?.uri));
+    assert.equal(inventory.origin, `workspace: 8 WECs, ${inventory.objects.length} objects from ${holding.size} files`);
+    assert.ok(holding.size < loaded.files.length, 'policy files hold no inventory and are not counted');
     assert.ok(inventory.generation > 0);
   });
 });
@@ -256,6 +251,22 @@ describe('WorkspaceInventory updates', () => {
     const root = tempWorkspace({ 'bundle.yaml': `${policy}---\n${configMap('cm', '{}')}` });
     const workspace = new WorkspaceInventory();
     await workspace.loadAll([root]);
-    assert.deepEqual(workspace.inventory.objects.map((o) => o.resource), ['bindingpolicies', 'configmaps']);
+    assert.deepEqual(workspace.inventory.objects.map((o) => o.resource), ['configmaps']);
+  });
+
+  it('keeps the inventory and its origin when a policy file is opened or edited', async () => {
+    const policy = (name: string): string => `apiVersion: control.kubestellar.io/v1alpha1\nkind: BindingPolicy\nmetadata: {name: ${name}}\nspec: {}\n`;
+    const root = tempWorkspace({ 'cm.yaml': configMap('cm', '{}') });
+    const workspace = new WorkspaceInventory();
+    await workspace.loadAll([root]);
+    const before = workspace.inventory;
+    workspace.updateFile(uriOf(path.join(root, 'policy.yaml')), policy('p'));
+    workspace.updateFile(uriOf(path.join(root, 'policy.yaml')), policy('px'));
+    // Flow style is not recognised before parsing, and is left out after it.
+    workspace.updateFile(uriOf(path.join(root, 'flow.yaml')), '{apiVersion: control.kubestellar.io/v1alpha1, kind: Binding, metadata: {name: b}}\n');
+    const after = workspace.inventory;
+    assert.equal(after.origin, before.origin);
+    assert.deepEqual(after.objects, before.objects);
+    assert.deepEqual(after.wecs, before.wecs);
   });
 });

@@ -75,19 +75,35 @@ metadata:
     assert.deepEqual(read.objects, []);
   });
 
-  it('includes BindingPolicies and StatusCollectors as objects (the matcher excludes their group)', () => {
+  it('leaves BindingPolicies and Bindings out, in any style, but keeps StatusCollectors (policies name them)', () => {
     const text = `apiVersion: control.kubestellar.io/v1alpha1
 kind: BindingPolicy
 metadata: {name: p}
+---
+{"apiVersion": "control.kubestellar.io/v1alpha1", "kind": "Binding", "metadata": {"name": "b"}}
+---
+apiVersion: "control.kubestellar.io/v1alpha1" # quoted, with a comment
+kind: 'Binding'
+metadata: {name: b2}
 ---
 apiVersion: control.kubestellar.io/v1alpha1
 kind: StatusCollector
 metadata: {name: sc}
 `;
-    assert.deepEqual(readManifests(text, URI, catalog).objects.map((o) => `${o.resource}/${o.namespace}/${o.name}`), [
-      'bindingpolicies//p',
-      'statuscollectors//sc',
-    ]);
+    const read = readManifests(text, URI, catalog);
+    assert.deepEqual(read.objects.map((o) => `${o.resource}/${o.namespace}/${o.name}`), ['statuscollectors//sc']);
+    assert.deepEqual(read.problems, []);
+  });
+
+  it('still reads an object whose kind only looks like a policy in a nested map', () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: notes}
+data:
+  kind: BindingPolicy
+  apiVersion: control.kubestellar.io/v1alpha1
+`;
+    assert.deepEqual(readManifests(text, URI, catalog).objects.map((o) => o.name), ['notes']);
   });
 
   it('skips YAML that is not a Kubernetes object, and client configuration files, silently', () => {

@@ -12,7 +12,7 @@
  */
 
 import { isMap, isNode, isSeq, parseAllDocuments } from 'yaml';
-import { splitDocuments } from './document';
+import { KUBESTELLAR_GROUP, splitDocuments } from './document';
 import { parseApiVersion, ResourceCatalog } from './resources';
 import type { Labels, ResourceType, SourceLocation, Wec, WorkloadObject } from './types';
 
@@ -81,6 +81,17 @@ function isClientConfig(group: string, kind: string): boolean {
   );
 }
 
+/**
+ * BindingPolicies and Bindings are objects of the WDS, but not inventory: the controller never
+ * downsyncs its own API group, and no rule looks them up (the language service reads the policies
+ * themselves from the open documents; drift reads Bindings from a live cluster). Leaving them out
+ * keeps the inventory unchanged while someone types in a policy file of the workspace, so the
+ * match index and every cached finding stay valid. StatusCollectors stay: policies name them.
+ */
+function isKubeStellarPolicyObject(group: string, kind: string): boolean {
+  return group === KUBESTELLAR_GROUP && (kind === 'BindingPolicy' || kind === 'Binding');
+}
+
 /** Step one: parses a file's YAML documents into objects, collecting its CRDs' resource types. */
 export function parseManifests(text: string, uri: string, limits: ParseLimits = {}): ParsedManifests {
   const maxChars = limits.maxChars ?? DEFAULT_MAX_MANIFEST_CHARS;
@@ -134,9 +145,19 @@ function parsePieceCached(text: string, maxAliasCount: number): PieceResult {
   return result;
 }
 
+/**
+ * KubeStellar's own policies are not part of the inventory (see `isKubeStellarPolicyObject`).
+ * The language service parses them anyway; recognising a block-style policy by its two top-level
+ * lines spares the loader a second parse of every policy on every keystroke. Anything this misses
+ * (flow style, quoted keys) is parsed and then dropped by `classifyManifests`.
+ */
+const POLICY_KIND_LINE = /^kind:[ \t]*(["']?)(?:BindingPolicy|Binding)\1[ \t]*(?:#.*)?$/m;
+const KUBESTELLAR_API_VERSION_LINE = /^apiVersion:[ \t]*(["']?)control\.kubestellar\.io\/[^ \t#"']*\1[ \t]*(?:#.*)?$/m;
+
 function parsePiece(text: string, maxAliasCount: number): PieceResult {
   const problems: { offset: number; message: string }[] = [];
   const entries: ManifestEntry[] = [];
+  if (POLICY_KIND_LINE.test(text) && KUBESTELLAR_API_VERSION_LINE.test(text)) return { entries, problems };
   let documents: ReturnType<typeof parseAllDocuments>;
   try {
     // Merge keys (`<<: *base`) are on because Kubernetes' YAML reader (go-yaml) honours them.
@@ -234,6 +255,7 @@ export function classifyManifests(parsed: ParsedManifests, catalog: ResourceCata
       continue;
     }
 
+    if (isKubeStellarPolicyObject(group, kind)) continue;
     if (group === MANAGED_CLUSTER_GROUP && kind === 'ManagedCluster') {
       const labels = readLabels(metadata?.['labels'], `ManagedCluster ${name}`, offset, report);
       wecs.push({ name, labels, source: { uri, offset } });

@@ -13,11 +13,16 @@ export interface ErrorLog {
 export type Handler<P, R, X extends unknown[]> = (params: P, ...rest: X) => R | Promise<R>;
 
 export class HandlerGuard {
-  constructor(private readonly log: ErrorLog) {}
+  /** `onActivity` hears of every handler that starts, so idle-time work can step aside. */
+  constructor(
+    private readonly log: ErrorLog,
+    private readonly onActivity: () => void = () => undefined,
+  ) {}
 
   /** Wraps `handler` so that a failure answers `fallback` and logs `name` with the stack. */
   wrap<P, R, X extends unknown[]>(name: string, fallback: R, handler: Handler<P, R, X>): (params: P, ...rest: X) => Promise<R> {
     return async (params: P, ...rest: X): Promise<R> => {
+      this.onActivity();
       try {
         return await handler(params, ...rest);
       } catch (error) {
@@ -29,6 +34,7 @@ export class HandlerGuard {
 
   /** Runs a piece of background work (a reload, a re-validation) and logs its failure. */
   run(name: string, work: () => unknown): void {
+    this.onActivity();
     try {
       const result = work();
       if (result instanceof Promise) result.catch((error: unknown) => this.report(name, error));

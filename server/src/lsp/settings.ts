@@ -2,11 +2,14 @@
  * The `kubestellar.*` settings: their defaults, how raw client values are checked, and how they are
  * pulled per resource.
  *
- * Settings may differ per folder or file (VS Code's resource scope), so the server never keeps one
+ * Settings may differ per workspace folder (VS Code's resource scope), so the server never keeps one
  * global copy: every request asks `SettingsStore.forResource(uri)`, which pulls the section with
- * `workspace/configuration` (scopeUri = the document) once and caches the answer per URI until the
- * client reports a configuration change. Clients that cannot answer `workspace/configuration` push
- * their settings with `workspace/didChangeConfiguration`; those are used for every resource.
+ * `workspace/configuration` and caches the answer until the client reports a configuration change.
+ * A resource's settings are those of the workspace folder that holds it (VS Code has no per-file
+ * settings), so documents inside a folder share one pull with scopeUri = the folder, and a newly
+ * opened document costs no round trip; a document outside every folder is asked about on its own.
+ * Clients that cannot answer `workspace/configuration` push their settings with
+ * `workspace/didChangeConfiguration`; those are used for every resource.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -140,6 +143,8 @@ export class SettingsStore {
   private pushed: unknown;
   private pullFromClient: PullSettings | undefined;
   private readonly reported = new Set<string>();
+  /** Workspace folder URIs, each ending in `/`, longest first so that nested folders win. */
+  private folders: string[] = [];
 
   constructor(private readonly options: SettingsStoreOptions) {}
 
@@ -149,9 +154,21 @@ export class SettingsStore {
     this.cache.clear();
   }
 
+  /** The client's workspace folders; documents inside one share its settings. */
+  useFolders(folderUris: readonly string[]): void {
+    this.folders = folderUris.map((uri) => (uri.endsWith('/') ? uri : `${uri}/`)).sort((a, b) => b.length - a.length);
+    this.cache.clear();
+  }
+
   /** The settings that apply to one document. */
   async forResource(uri: string): Promise<KubestellarSettings> {
-    return (await this.lookup(uri)).settings;
+    return (await this.lookup(this.scopeOf(uri))).settings;
+  }
+
+  /** The URI to ask about for a document: its workspace folder's, or its own outside every folder. */
+  private scopeOf(uri: string): string {
+    const folder = this.folders.find((prefix) => uri.startsWith(prefix));
+    return folder === undefined ? uri : folder.slice(0, -1);
   }
 
   /** The window-wide settings (source, contexts, workspace globs), with what was wrong in them. */
@@ -168,9 +185,9 @@ export class SettingsStore {
     if (isRecord(pushed) && SETTINGS_SECTION in pushed) this.pushed = pushed[SETTINGS_SECTION];
   }
 
-  /** Drops a closed document's entry. */
+  /** Drops a closed document's entry (a folder's entry stays: other documents share it). */
   forget(uri: string): void {
-    this.cache.delete(uri);
+    if (this.scopeOf(uri) === uri) this.cache.delete(uri);
   }
 
   private lookup(scopeUri: string | undefined): Promise<CheckedSettings> {

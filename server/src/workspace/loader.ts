@@ -151,8 +151,11 @@ export class WorkspaceInventory {
 
   private current(): { set: ManifestSet; inventory: Inventory } {
     if (this.snapshot?.generation === this.generation) return this.snapshot;
-    const set = mergeManifests(this.files.map((uri) => this.fileStates.get(uri) as FileState));
-    const fileCount = this.fileStates.size;
+    const states = this.files.map((uri) => this.fileStates.get(uri) as FileState);
+    const set = mergeManifests(states);
+    // Only files that hold inventory count: opening or creating a policy file must not change the
+    // origin, which diagnostics quote, and so must not invalidate every cached diagnostic.
+    const fileCount = states.filter(holdsInventory).length;
     const inventory: Inventory = {
       wecs: set.wecs,
       objects: set.objects,
@@ -265,6 +268,10 @@ export class WorkspaceInventory {
     }
     return [...found].map(([file, size]) => ({ path: file, size }));
   }
+}
+
+function holdsInventory(state: FileState): boolean {
+  return state.classified.wecs.length > 0 || state.classified.objects.length > 0 || state.parsed.resourceTypes.length > 0;
 }
 
 function isSkippedFolder(name: string): boolean {

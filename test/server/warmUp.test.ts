@@ -1,0 +1,46 @@
+/**
+ * The idle-time warm-up: its sample must keep exercising every feature the keystroke path runs
+ * (otherwise it silently warms nothing), it must finish, and it must stop when told to.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { getLanguageService } from '../../server/src/core/languageService';
+import { sampleInventory, startWarmUp, warmUpRound } from '../../server/src/warmUp';
+
+describe('warm-up', () => {
+  it('runs every feature on its sample, in both the typed and the original version', () => {
+    const inventory = sampleInventory();
+    assert.equal(inventory.wecs.length, 2);
+    assert.ok(inventory.objects.some((o) => o.resource === 'deployments'));
+    const service = getLanguageService({ getInventory: () => inventory });
+    for (const round of [0, 1]) {
+      const result = warmUpRound(service, round);
+      // The second policy's mistakes (a lowercase operator, a version in apiGroup, a kind in resources).
+      assert.ok(result.diagnostics >= 3, `round ${round}: ${JSON.stringify(result)}`);
+      assert.equal(result.hovers, 3, `round ${round}: ${JSON.stringify(result)}`);
+      assert.equal(result.completions, 3, `round ${round}: ${JSON.stringify(result)}`);
+      assert.ok(result.inlayHints > 0, `round ${round}: ${JSON.stringify(result)}`);
+      assert.ok(result.quickFixes > 0, `round ${round}: ${JSON.stringify(result)}`);
+    }
+  });
+
+  it('finishes its rounds in idle time, and stops early when cancelled', async () => {
+    assert.equal(await startWarmUp({ rounds: 12 }).done, 12);
+    const cancelled = startWarmUp({ rounds: 1_000_000 });
+    cancelled.cancel();
+    assert.ok((await cancelled.done) < 1_000_000);
+  });
+
+  it('steps aside while messages arrive', async () => {
+    const warmUp = startWarmUp({ rounds: 3 });
+    let finished = false;
+    void warmUp.done.then(() => (finished = true));
+    // A message handled every few milliseconds keeps the warm-up waiting.
+    for (let i = 0; i < 10; i++) {
+      warmUp.noteActivity();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(finished, false);
+    assert.equal(await warmUp.done, 3);
+  });
+});
