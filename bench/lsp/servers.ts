@@ -11,6 +11,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
 import type { BenchClient, ServerCommand } from './client';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -36,13 +37,16 @@ export function peerVersion(): string {
   return (JSON.parse(readFileSync(path.join(PEER_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** Our bundled server; `nodeFlags` go to node before the script (e.g. `--cpu-prof`). */
+/**
+ * Our bundled server, started as the VS Code client starts it (with `SERVER_NODE_FLAGS`); `nodeFlags`
+ * go to node as well (e.g. `--cpu-prof`).
+ */
 export function ourServer(nodeFlags: readonly string[] = []): ServerVariant {
   return {
     name: 'ours',
     command: {
       command: process.execPath,
-      args: [...nodeFlags, path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'],
+      args: [...SERVER_NODE_FLAGS, ...nodeFlags, path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'],
       cwd: REPO_ROOT,
       // The defaults: inventory from the workspace files, inlay hints on.
       configuration: (section) => (section === 'kubestellar' ? {} : null),

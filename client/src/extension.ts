@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ExplainRequest, StatusNotification, type InitializationOptions } from '../../server/src/protocol';
+import { ExplainRequest, SERVER_NODE_FLAGS, StatusNotification, type InitializationOptions } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import { MatchesView } from './matchesView';
 import { StatusBar } from './statusBar';
@@ -21,8 +21,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('KubeStellar');
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] } },
   };
   // A function, so that a server started after the user trusted the workspace is told so.
   const initializationOptions = (): InitializationOptions => ({ trusted: isTrusted() });

@@ -16,6 +16,13 @@ import type { ConnectionState } from './cluster';
 import type { ClauseExplanation, PolicyExplanation, SelectorExplanation } from './core/explain';
 import type { ObjectRef } from './core/types';
 
+/**
+ * Node flags the client starts the server with (and `npm run bench` too). A young generation of
+ * 2 MB per semi-space instead of V8's 16 keeps the server 25-50 MB smaller while it parses a large
+ * file; `npm run bench` measured no difference in speed.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 /** What `kubestellar.source` may ask for. */
 export type SourceSetting = 'auto' | 'workspace' | 'cluster';
 

@@ -152,8 +152,10 @@ connection.onInitialized(
         }),
       );
     }
-    await configureInventory();
+    // Started before the workspace is read: its slices fill the gaps while files are read, and
+    // it steps aside for the documents the editor opens meanwhile.
     if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = startWarmUp();
+    await configureInventory();
   }),
 );
 

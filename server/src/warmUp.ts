@@ -90,7 +90,7 @@ spec:
 `;
 
 /** Rounds of edit, validate, hover, complete and hints; enough for V8 to optimise the hot functions. */
-export const WARM_UP_ROUNDS = 100;
+export const WARM_UP_ROUNDS = 80;
 /** Longest stretch of warm-up work between two turns of the event loop. */
 const SLICE_MS = 3;
 /** How long after a handled message the warm-up waits before its next slice. */

@@ -63,6 +63,7 @@ import {
   ExplainRequest,
   ListContextsRequest,
   RefreshInventoryRequest,
+  SERVER_NODE_FLAGS,
   SetTrustNotification,
   StatusNotification,
   type ExplainResult,
@@ -147,7 +148,8 @@ export class LspClient {
 
   /** Spawns the server, runs `initialize`/`initialized` and returns a ready client. */
   static async start(options: LspClientOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], {
+    // Started as the VS Code client starts it, node flags included.
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_BUNDLE, '--stdio'], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
