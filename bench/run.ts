@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generatePolicyFile, type PolicyFile } from './lsp/corpus';
+import { measureFloors } from './lsp/floors';
 import { resultsMarkdown, resultsTable, type BenchResults } from './lsp/report';
 import { measureScale, type ScaleMeasurement } from './lsp/scale';
 import { createWorkspace, measureSize, measureStartup, type Repetitions, type SizeMeasurement } from './lsp/scenario';
@@ -43,17 +44,15 @@ async function main(): Promise<void> {
     const measured = new Map<string, Map<number, SizeMeasurement>>(variants.map((variant) => [variant.name, new Map()]));
     for (const [size, file] of files) {
       const workspace = createWorkspace(scratch, `workspace-${size}`, file);
-      for (const variant of variants) {
-        log(`${variant.name}: ${file.lines} lines (${file.policies} policies)...`);
-        measured.get(variant.name)!.set(size, await measureSize(variant, workspace, file, repetitions(size)));
-      }
+      log(`${file.lines} lines (${file.policies} policies), the servers in turn...`);
+      for (const [name, measurement] of await measureSize(variants, workspace, file, repetitions(size))) measured.get(name)!.set(size, measurement);
     }
-    const startupMs = new Map<string, number[]>();
+    log('startup, the servers in turn...');
     const smallest = createWorkspace(scratch, 'workspace-startup', files.get(Math.min(...sizes))!);
-    for (const variant of variants) {
-      log(`${variant.name}: startup...`);
-      startupMs.set(variant.name, await measureStartup(variant, smallest, STARTUP_REPETITIONS));
-    }
+    const startupMs = await measureStartup(variants, smallest, STARTUP_REPETITIONS);
+
+    log('floors: idle Node, the LSP library, the yaml parse alone...');
+    const floors = await measureFloors(files, quick ? 3 : 7);
 
     let scale: ScaleMeasurement | undefined;
     let scaleError: string | undefined;
@@ -92,6 +91,7 @@ async function main(): Promise<void> {
       scale,
       scaleError,
       matcherBench,
+      floors,
       peerPatch:
         `yaml-language-server ${peerVersion()} has no setting for its validation debounce: \`SettingsState\`'s constructor in ` +
         `\`${DELAY_FILE}\` sets \`${DELAY_LINE}\`, and \`ValidationHandler.validate\` waits that long (\`setTimeout\`) before every validation. ` +

@@ -154,7 +154,7 @@ connection.onInitialized(
     }
     // Started before the workspace is read: its slices fill the gaps while files are read, and
     // it steps aside for the documents the editor opens meanwhile.
-    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = startWarmUp();
+    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = startWarmUp({ onError: (message) => connection.console.error(message) });
     await configureInventory();
   }),
 );

@@ -1,0 +1,71 @@
+/**
+ * What no language server built on Node and the `yaml` package can go below, measured in the same
+ * run as the servers, so that a missed target can be told apart from a target that no
+ * implementation under the project's rules could meet:
+ * - the peak RSS of an idle Node process, bare and with vscode-languageserver loaded;
+ * - the time the `yaml` package alone takes to parse a benchmark file, split into documents and
+ *   parsed the way the language service does it (the peer parses with the same package).
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseAllDocuments } from 'yaml';
+import { splitDocuments } from '../../server/src/core/document';
+import type { PolicyFile } from './corpus';
+import { RssSampler } from './processTree';
+import { median } from './stats';
+import { REPO_ROOT } from './servers';
+
+export interface Floors {
+  /** Median peak RSS in bytes of `node` doing nothing for half a second. */
+  readonly bareNodeRssBytes: number;
+  /** The same with vscode-languageserver's node entry point loaded (every LSP server here loads it). */
+  readonly lspLibraryRssBytes: number;
+  /** Median milliseconds, by file size, of parsing the file's documents with `yaml` alone (warm). */
+  readonly yamlParseMs: ReadonlyMap<number, number>;
+}
+
+async function peakRss(script: string): Promise<number> {
+  const child = spawn(process.execPath, ['-e', script], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const sampler = new RssSampler(child.pid!, 10);
+  sampler.start();
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const peak = sampler.stop();
+  await new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.kill();
+  });
+  return peak;
+}
+
+function yamlParseMs(file: PolicyFile, repetitions: number): number {
+  const starts = splitDocuments(file.text);
+  const pieces = starts.map((start, i) => file.text.slice(start, i + 1 < starts.length ? starts[i + 1] : file.text.length));
+  const parseAll = (): void => {
+    for (const piece of pieces) parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  };
+  // Rounds for half a second first (and at least five), so that the parser's code is optimised as
+  // it is in a server that has been running for a while.
+  const warmUntil = performance.now() + 500;
+  for (let round = 0; round < 5 || performance.now() < warmUntil; round++) parseAll();
+  const times: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    const started = performance.now();
+    parseAll();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+export async function measureFloors(files: ReadonlyMap<number, PolicyFile>, repetitions: number): Promise<Floors> {
+  const lspLibrary = JSON.stringify(path.join(REPO_ROOT, 'node_modules', 'vscode-languageserver', 'node'));
+  const bare: number[] = [];
+  const withLibrary: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    bare.push(await peakRss('setTimeout(() => {}, 2000)'));
+    withLibrary.push(await peakRss(`require(${lspLibrary}); setTimeout(() => {}, 2000)`));
+  }
+  const yamlParse = new Map<number, number>();
+  for (const [size, file] of files) yamlParse.set(size, yamlParseMs(file, repetitions));
+  return { bareNodeRssBytes: median(bare), lspLibraryRssBytes: median(withLibrary), yamlParseMs: yamlParse };
+}
