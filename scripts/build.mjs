@@ -13,22 +13,25 @@ const common = {
 };
 
 /**
- * The cluster code (with @kubernetes/client-node, most of the server's weight) is its own bundle,
- * `dist/cluster.js`, which the server requires on first use: a server working from workspace files
- * never compiles it, which keeps its start-up time and memory down.
+ * Two parts of the server are bundles of their own, which server.ts requires when it first needs
+ * them: the cluster code (with @kubernetes/client-node, most of the server's weight), `dist/cluster.js`,
+ * which a server working from workspace files never compiles; and the language service with `yaml`,
+ * ajv and the schemas, `dist/language.js`, loaded once `initialize` is answered. Both keep start-up
+ * time and memory down.
  */
-const clusterOnDemand = {
-  name: 'cluster-on-demand',
+const partsOnDemand = {
+  name: 'parts-on-demand',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\/cluster$/ }, (args) =>
-      args.importer.endsWith('server/src/server.ts') ? { path: './cluster.js', external: true } : undefined,
+    pluginBuild.onResolve({ filter: /^\.\/(cluster|language)$/ }, (args) =>
+      args.importer.endsWith('server/src/server.ts') ? { path: `${args.path}.js`, external: true } : undefined,
     );
   },
 };
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [clusterOnDemand] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [partsOnDemand] }),
+  build({ ...common, entryPoints: ['server/src/language.ts'], outfile: 'dist/language.js' }),
   build({ ...common, entryPoints: ['server/src/cluster/index.ts'], outfile: 'dist/cluster.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -15,7 +15,7 @@ import { REPO_ROOT } from './code-server.mjs';
 
 export const VSIX_PATH = join(REPO_ROOT, 'kubestellar-bindingpolicy.vsix');
 /** Files the manifest does not name but the extension loads: the client starts the server bundle. */
-const LOADED_AT_RUNTIME = ['./dist/server.js', './dist/cluster.js'];
+const LOADED_AT_RUNTIME = ['./dist/server.js', './dist/language.js', './dist/cluster.js'];
 
 /** Relative paths ("./x") in the manifest's `main`, `browser`, `icon` and `contributes`, and the server bundle. */
 function referencedFiles(manifest) {

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { URI } from 'vscode-uri';
 import type { ClusterInventorySource, ClusterOptions, ClusterStatus, ContextStatus, ResourceSelection } from './cluster';
-import type { Inventory } from './core/types';
+import { EMPTY_INVENTORY, type Inventory } from './core/types';
 import type { KubestellarSettings } from './lsp/settings';
 import type { ContextState, InventorySourceKind, StatusParams } from './protocol';
 import type { WorkspaceInventory, WorkspaceOptions } from './workspace/loader';
@@ -35,6 +35,14 @@ export interface InventorySourceDeps {
   watchedResources(): ResourceSelection;
   readonly log: { info(message: string): void; error(message: string): void };
 }
+
+/** The workspace before the first `configure`: empty, and it keeps nothing it is given. */
+const NOT_READ_YET: WorkspaceSource = {
+  loadAll: async () => undefined,
+  updateFile: () => false,
+  inventory: { ...EMPTY_INVENTORY, origin: 'workspace: not read yet' },
+  problems: [],
+};
 
 /** How many file problems the status lists; the rest are counted. */
 const LISTED_FILE_PROBLEMS = 5;
@@ -108,7 +116,9 @@ export class InventorySource {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: InventorySourceDeps) {
-    this.workspace = deps.createWorkspace({ include: [], exclude: [] });
+    // The real workspace is created by the first `configure`, which knows the include and exclude
+    // settings; until then nothing is read (and the loader's code need not even be loaded).
+    this.workspace = NOT_READ_YET;
   }
 
   /** The inventory the core sees right now. Cheap: it is called on every request. */

@@ -29,15 +29,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type * as ClusterCode from './cluster';
 import type { ParsedFile } from './core/document';
-import { getLanguageService } from './core/languageService';
+import type { LanguageService } from './core/languageService';
 import type { CoreSettings, OffsetEdit } from './core/types';
 import { InventorySource } from './inventorySource';
 import { toCompletionList, toDiagnostic, toDocumentSymbol, toFoldingRanges, toHover, toInlayHint } from './lsp/convert';
-import { buildExplainResult } from './lsp/explain';
 import { HandlerGuard } from './lsp/guard';
 import { toOffsetRange, toTextEdit } from './lsp/positions';
 import { SETTINGS_SECTION, SettingsStore, toCoreSettings } from './lsp/settings';
-import { resourcesSelectedBy } from './core/policy';
 import {
   ExplainRequest,
   ListContextsRequest,
@@ -47,8 +45,8 @@ import {
   type InitializationOptions,
   type StatusParams,
 } from './protocol';
-import { startWarmUp, type WarmUpHandle } from './warmUp';
-import { WorkspaceInventory } from './workspace/loader';
+import type * as LanguageCode from './language';
+import type { WarmUpHandle } from './warmUp';
 
 /**
  * The cluster code brings in @kubernetes/client-node, three quarters of the server's code. It is
@@ -58,6 +56,16 @@ import { WorkspaceInventory } from './workspace/loader';
  */
 function clusterCode(): typeof ClusterCode {
   return require('./cluster') as typeof ClusterCode;
+}
+
+/**
+ * The language service, the workspace loader and the warm-up, with `yaml`, ajv and the schemas: a
+ * bundle of its own too (`dist/language.js`, see language.ts), loaded when the client says
+ * `initialized`, so that `initialize` is answered without compiling two thirds of the server.
+ */
+let languageModule: typeof LanguageCode | undefined;
+function languageCode(): typeof LanguageCode {
+  return (languageModule ??= require('./language') as typeof LanguageCode);
 }
 
 const TRANSPORT_FLAGS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
@@ -86,17 +94,20 @@ const settings = new SettingsStore({
 });
 
 const inventory = new InventorySource({
-  createWorkspace: (options) => new WorkspaceInventory(options),
+  createWorkspace: (options) => new (languageCode().WorkspaceInventory)(options),
   createCluster: (options) =>
     new (clusterCode().ClusterInventorySource)({ ...options, log: (message) => connection.console.info(message) }),
-  watchedResources: () => resourcesSelectedBy(documents.all().map(parse)),
+  watchedResources: () => languageCode().resourcesSelectedBy(documents.all().map(parse)),
   log: { info: (message) => connection.console.info(message), error: (message) => connection.console.error(message) },
 });
 
-const service = getLanguageService({ getInventory: () => inventory.inventory });
+let languageService: LanguageService | undefined;
+function service(): LanguageService {
+  return (languageService ??= languageCode().getLanguageService({ getInventory: () => inventory.inventory }));
+}
 
 function parse(document: TextDocument): ParsedFile {
-  return service.parse(document.uri, document.version, document.getText());
+  return service().parse(document.uri, document.version, document.getText());
 }
 
 async function coreSettings(uri: string): Promise<CoreSettings> {
@@ -154,7 +165,7 @@ connection.onInitialized(
     }
     // Started before the workspace is read: its slices fill the gaps while files are read, and
     // it steps aside for the documents the editor opens meanwhile.
-    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = startWarmUp({ onError: (message) => connection.console.error(message) });
+    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = languageCode().startWarmUp({ onError: (message) => connection.console.error(message) });
     await configureInventory();
   }),
 );
@@ -341,7 +352,7 @@ async function yieldToQueuedMessages(): Promise<void> {
 documents.onDidClose((event) =>
   guard.run('document close', async () => {
     const { uri } = event.document;
-    service.close(uri);
+    service().close(uri);
     settings.forget(uri);
     pendingBuffers.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -361,7 +372,7 @@ async function validate(document: TextDocument): Promise<void> {
   const core = await coreSettings(uri);
   const current = documents.get(uri);
   if (!current || current.version !== version) return;
-  const diagnostics = service.validate(parse(current), core).map((diagnostic) => toDiagnostic(current, diagnostic));
+  const diagnostics = service().validate(parse(current), core).map((diagnostic) => toDiagnostic(current, diagnostic));
   await connection.sendDiagnostics({ uri, version, diagnostics });
 }
 
@@ -381,7 +392,7 @@ connection.onCodeAction(
       !params.context.only || params.context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
     const actions: CodeAction[] = [];
     if (wanted(CodeActionKind.QuickFix)) {
-      for (const fix of service.quickFixes(file, toOffsetRange(document, params.range), core)) {
+      for (const fix of service().quickFixes(file, toOffsetRange(document, params.range), core)) {
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
@@ -392,7 +403,7 @@ connection.onCodeAction(
       }
     }
     if (wanted(FIX_ALL_KIND)) {
-      const edits = service.fixAll(file, core);
+      const edits = service().fixAll(file, core);
       if (edits.length > 0) actions.push({ title: 'Fix all KubeStellar problems', kind: FIX_ALL_KIND, edit: workspaceEdit(document, edits) });
     }
     return actions;
@@ -412,7 +423,7 @@ connection.onCompletion(
   guard.wrap('completion', null, async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
-    const list = service.complete(parse(document), document.offsetAt(params.position), await coreSettings(document.uri));
+    const list = service().complete(parse(document), document.offsetAt(params.position), await coreSettings(document.uri));
     return toCompletionList(document, list);
   }),
 );
@@ -421,7 +432,7 @@ connection.onHover(
   guard.wrap('hover', null, async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
-    const result = service.hover(parse(document), document.offsetAt(params.position), await coreSettings(document.uri));
+    const result = service().hover(parse(document), document.offsetAt(params.position), await coreSettings(document.uri));
     return result ? toHover(document, result) : null;
   }),
 );
@@ -432,7 +443,7 @@ connection.languages.inlayHint.on(
     if (!document) return null;
     const core = await coreSettings(document.uri);
     if (!core.inlayHints) return [];
-    return service.inlayHints(parse(document), toOffsetRange(document, params.range), core).map((hint) => toInlayHint(document, hint));
+    return service().inlayHints(parse(document), toOffsetRange(document, params.range), core).map((hint) => toInlayHint(document, hint));
   }),
 );
 
@@ -440,7 +451,7 @@ connection.onDocumentSymbol(
   guard.wrap('documentSymbol', null, (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
-    return service.documentSymbols(parse(document)).map((symbol) => toDocumentSymbol(document, symbol));
+    return service().documentSymbols(parse(document)).map((symbol) => toDocumentSymbol(document, symbol));
   }),
 );
 
@@ -448,7 +459,7 @@ connection.onFoldingRanges(
   guard.wrap('foldingRange', null, (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
-    return toFoldingRanges(document, service.foldingRanges(parse(document)));
+    return toFoldingRanges(document, service().foldingRanges(parse(document)));
   }),
 );
 
@@ -459,7 +470,7 @@ connection.onRequest(
     if (!document) return null;
     const file = parse(document);
     const offset = params.position ? document.offsetAt(params.position) : undefined;
-    return buildExplainResult(document, file, service.explain(file), inventory.inventory, offset);
+    return languageCode().buildExplainResult(document, file, service().explain(file), inventory.inventory, offset);
   }),
 );
 
