@@ -33,6 +33,9 @@ export interface SizeMeasurement {
   readonly completionAnswered: boolean;
 }
 
+/** Idle hovers and completions are sent in bursts of about this many pairs. */
+const IDLE_BURST = 7;
+
 /** Time between two server messages after which the server counts as idle between measurements. */
 const SETTLE_MS = 120;
 
@@ -130,15 +133,19 @@ class Session {
     await client.quiet(SETTLE_MS);
   }
 
-  async idleRequests(): Promise<void> {
+  /** `pairs` hovers and completions back to back, as an editor sends them while the pointer moves. */
+  async idleRequests(pairs: number): Promise<void> {
     const { client } = this;
     const uri = this.workspace.fileUri;
-    let started = performance.now();
-    this.hoverAnswered = hasContent(await client.hover(uri, this.hoverAt));
-    this.hoverIdleMs.push(performance.now() - started);
-    started = performance.now();
-    this.completionAnswered = hasContent(await client.completion(uri, this.completeAt));
-    this.completionIdleMs.push(performance.now() - started);
+    for (let i = 0; i < pairs; i++) {
+      let started = performance.now();
+      this.hoverAnswered = hasContent(await client.hover(uri, this.hoverAt));
+      this.hoverIdleMs.push(performance.now() - started);
+      started = performance.now();
+      this.completionAnswered = hasContent(await client.completion(uri, this.completeAt));
+      this.completionIdleMs.push(performance.now() - started);
+    }
+    await client.quiet(SETTLE_MS);
   }
 
   /**
@@ -218,7 +225,10 @@ export async function measureSize(variants: readonly ServerVariant[], workspace:
     for (const variant of variants) sessions.push(await Session.start(variant, workspace, file));
     await interleaved(sessions, reps.open, (session, i) => session.open(i));
     await interleaved(sessions, 1, (session) => session.openForEditing());
-    await interleaved(sessions, reps.idleRequest, (session) => session.idleRequests());
+    // Idle requests come in bursts (back to back within one, as when the pointer moves), the
+    // servers taking turns between bursts.
+    const bursts = Math.max(1, Math.round(reps.idleRequest / IDLE_BURST));
+    await interleaved(sessions, bursts, (session, i) => session.idleRequests(Math.round(((i + 1) * reps.idleRequest) / bursts) - Math.round((i * reps.idleRequest) / bursts)));
     await interleaved(sessions, reps.edit, (session) => session.edit());
     await interleaved(sessions, reps.requestAfterEdit, (session) => session.requestAfterEdit('hover'));
     await interleaved(sessions, reps.requestAfterEdit, (session) => session.requestAfterEdit('completion'));
