@@ -4,13 +4,17 @@
  * implementation under the project's rules could meet:
  * - the peak RSS of an idle Node process, bare and with vscode-languageserver loaded;
  * - the time the `yaml` package alone takes to parse a benchmark file, split into documents and
- *   parsed the way the language service does it (the peer parses with the same package).
+ *   parsed the way the language service does it (the peer parses with the same package);
+ * - the time our language service takes to parse and check it, in-process and warm.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { splitDocuments } from '../../server/src/core/document';
+import { getLanguageService } from '../../server/src/core/languageService';
+import type { Inventory } from '../../server/src/core/types';
+import { loadWorkspace } from '../../server/src/workspace/loader';
 import type { PolicyFile } from './corpus';
 import { RssSampler } from './processTree';
 import { median } from './stats';
@@ -23,6 +27,12 @@ export interface Floors {
   readonly lspLibraryRssBytes: number;
   /** Median milliseconds, by file size, of parsing the file's documents with `yaml` alone (warm). */
   readonly yamlParseMs: ReadonlyMap<number, number>;
+  /**
+   * Median milliseconds, by file size, of our language service's parse and validation of the file
+   * as a new document, against the example inventory, warm and in-process: an open without the
+   * LSP transport and without the pauses between measurements.
+   */
+  readonly serviceOpenMs: ReadonlyMap<number, number>;
 }
 
 async function peakRss(script: string): Promise<number> {
@@ -38,23 +48,35 @@ async function peakRss(script: string): Promise<number> {
   return peak;
 }
 
-function yamlParseMs(file: PolicyFile, repetitions: number): number {
-  const starts = splitDocuments(file.text);
-  const pieces = starts.map((start, i) => file.text.slice(start, i + 1 < starts.length ? starts[i + 1] : file.text.length));
-  const parseAll = (): void => {
-    for (const piece of pieces) parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  };
-  // Rounds for half a second first (and at least five), so that the parser's code is optimised as
-  // it is in a server that has been running for a while.
+/** Median time of `work` after running it for half a second (and at least five times), so that its code is optimised. */
+function warmMedian(work: () => void, repetitions: number): number {
   const warmUntil = performance.now() + 500;
-  for (let round = 0; round < 5 || performance.now() < warmUntil; round++) parseAll();
+  for (let round = 0; round < 5 || performance.now() < warmUntil; round++) work();
   const times: number[] = [];
   for (let i = 0; i < repetitions; i++) {
     const started = performance.now();
-    parseAll();
+    work();
     times.push(performance.now() - started);
   }
   return median(times);
+}
+
+function yamlParseMs(file: PolicyFile, repetitions: number): number {
+  const starts = splitDocuments(file.text);
+  const pieces = starts.map((start, i) => file.text.slice(start, i + 1 < starts.length ? starts[i + 1] : file.text.length));
+  return warmMedian(() => {
+    for (const piece of pieces) parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  }, repetitions);
+}
+
+function serviceOpenMs(file: PolicyFile, inventory: Inventory, repetitions: number): number {
+  const service = getLanguageService({ getInventory: () => inventory });
+  let opened = 0;
+  return warmMedian(() => {
+    const uri = `file:///floors/open-${opened++}.yaml`;
+    service.validate(service.parse(uri, 1, file.text));
+    service.close(uri);
+  }, repetitions);
 }
 
 export async function measureFloors(files: ReadonlyMap<number, PolicyFile>, repetitions: number): Promise<Floors> {
@@ -67,5 +89,8 @@ export async function measureFloors(files: ReadonlyMap<number, PolicyFile>, repe
   }
   const yamlParse = new Map<number, number>();
   for (const [size, file] of files) yamlParse.set(size, yamlParseMs(file, repetitions));
-  return { bareNodeRssBytes: median(bare), lspLibraryRssBytes: median(withLibrary), yamlParseMs: yamlParse };
+  const { inventory } = await loadWorkspace([path.join(REPO_ROOT, 'examples', 'inventory'), path.join(REPO_ROOT, 'examples', 'workloads')]);
+  const serviceOpen = new Map<number, number>();
+  for (const [size, file] of files) serviceOpen.set(size, serviceOpenMs(file, inventory, repetitions));
+  return { bareNodeRssBytes: median(bare), lspLibraryRssBytes: median(withLibrary), yamlParseMs: yamlParse, serviceOpenMs: serviceOpen };
 }
