@@ -138,7 +138,7 @@ export interface QuickFix {
   readonly isPreferred: boolean;
 }
 
-/** Settings the core reads. The server pulls them per document and passes them in. */
+/** Settings the core reads. The server pulls them for each document's workspace folder and passes them in. */
 export interface CoreSettings {
   readonly inlayHints: boolean;
   /** Cap on the names listed in a hover before "and N more". */
