@@ -88,7 +88,7 @@ describe('SettingsStore', () => {
     const store = new SettingsStore({ onProblem: () => assert.fail('no problem expected') });
     store.usePull(async (scopeUri) => {
       asked.push(scopeUri);
-      return { hover: { maxListedNames: scopeUri === 'file:///w/inner' ? 3 : 7 } };
+      return { hover: { maxListedNames: scopeUri === 'file:///w/inner/' ? 3 : 7 } };
     });
     store.useFolders(['file:///w', 'file:///w/inner/']);
     assert.equal((await store.forResource('file:///w/a.yaml')).hoverMaxListedNames, 7);
@@ -98,7 +98,12 @@ describe('SettingsStore', () => {
     assert.equal((await store.forResource('file:///wx/d.yaml')).hoverMaxListedNames, 7);
     store.forget('file:///w/a.yaml');
     assert.equal((await store.forResource('file:///w/e.yaml')).hoverMaxListedNames, 7);
-    assert.deepEqual(asked, ['file:///w', 'file:///w/inner', 'file:///wx/d.yaml']);
+    assert.deepEqual(asked, ['file:///w', 'file:///w/inner/', 'file:///wx/d.yaml']);
+
+    // A folder at the root of the file system holds everything, and is asked about as written.
+    store.useFolders(['file:///']);
+    await store.forResource('file:///etc/a.yaml');
+    assert.equal(asked.at(-1), 'file:///');
   });
 
   it('uses pushed settings when the client cannot be asked, and reports a bad value once', async () => {

@@ -143,8 +143,8 @@ export class SettingsStore {
   private pushed: unknown;
   private pullFromClient: PullSettings | undefined;
   private readonly reported = new Set<string>();
-  /** Workspace folder URIs, each ending in `/`, longest first so that nested folders win. */
-  private folders: string[] = [];
+  /** Workspace folders: the URI to ask about, and the prefix (ending in `/`) of the URIs inside; longest first, so that nested folders win. */
+  private folders: { uri: string; prefix: string }[] = [];
 
   constructor(private readonly options: SettingsStoreOptions) {}
 
@@ -156,7 +156,9 @@ export class SettingsStore {
 
   /** The client's workspace folders; documents inside one share its settings. */
   useFolders(folderUris: readonly string[]): void {
-    this.folders = folderUris.map((uri) => (uri.endsWith('/') ? uri : `${uri}/`)).sort((a, b) => b.length - a.length);
+    this.folders = folderUris
+      .map((uri) => ({ uri, prefix: uri.endsWith('/') ? uri : `${uri}/` }))
+      .sort((a, b) => b.prefix.length - a.prefix.length);
     this.cache.clear();
   }
 
@@ -167,8 +169,7 @@ export class SettingsStore {
 
   /** The URI to ask about for a document: its workspace folder's, or its own outside every folder. */
   private scopeOf(uri: string): string {
-    const folder = this.folders.find((prefix) => uri.startsWith(prefix));
-    return folder === undefined ? uri : folder.slice(0, -1);
+    return this.folders.find((folder) => uri.startsWith(folder.prefix))?.uri ?? uri;
   }
 
   /** The window-wide settings (source, contexts, workspace globs), with what was wrong in them. */
