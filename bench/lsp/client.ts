@@ -74,6 +74,7 @@ export class BenchClient {
   private readonly texts = new Map<string, TextDocument>();
   private readonly waiters = new Set<() => void>();
   private lastMessageAt = performance.now();
+  private lastNotifiedAt = 0;
   private exited = false;
   private stderr = '';
   private readonly sampler: RssSampler;
@@ -177,10 +178,14 @@ export class BenchClient {
     });
   }
 
-  /** Resolves once the server has sent nothing for `quietMs`. */
+  /**
+   * Resolves once the server has sent nothing for `quietMs`, counted from its last message or our
+   * last notification, whichever came later: a server that answers a notification (a close clears
+   * the diagnostics) a little later must not still be at it when the next measurement starts.
+   */
   async quiet(quietMs: number): Promise<void> {
     for (;;) {
-      const idle = performance.now() - this.lastMessageAt;
+      const idle = performance.now() - Math.max(this.lastMessageAt, this.lastNotifiedAt);
       if (idle >= quietMs) return;
       await new Promise((resolve) => setTimeout(resolve, quietMs - idle));
     }
@@ -210,6 +215,7 @@ export class BenchClient {
   async open(uri: string, text: string): Promise<void> {
     this.texts.set(uri, TextDocument.create(uri, 'yaml', 1, text));
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    this.lastNotifiedAt = performance.now();
   }
 
   /** Replaces `[start, end)` with `newText` as the next version; returns that version. */
@@ -221,12 +227,14 @@ export class BenchClient {
     this.texts.set(uri, updated);
     const changes: TextDocumentContentChangeEvent[] = this.incrementalSync ? [{ range, text: newText }] : [{ text: updated.getText() }];
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    this.lastNotifiedAt = performance.now();
     return version;
   }
 
   async close(uri: string): Promise<void> {
     this.texts.delete(uri);
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    this.lastNotifiedAt = performance.now();
   }
 
   position(uri: string, offset: number): Position {
