@@ -113,6 +113,8 @@ export interface WarmUpHandle {
   noteActivity(): void;
   /** Stops the warm-up (the server shuts down). */
   cancel(): void;
+  /** Rounds done so far. */
+  readonly roundsDone: number;
   /** Resolves with the rounds done once the warm-up has finished or was cancelled. */
   readonly done: Promise<number>;
 }
@@ -189,6 +191,9 @@ export function startWarmUp(options: { rounds?: number; onError?: (message: stri
     },
     cancel: () => {
       cancelled = true;
+    },
+    get roundsDone() {
+      return round;
     },
     done,
   };
