@@ -15,7 +15,7 @@ import { measureFloors } from './lsp/floors';
 import { resultsMarkdown, resultsTable, type BenchResults } from './lsp/report';
 import { measureScale, type ScaleMeasurement } from './lsp/scale';
 import { createWorkspace, measureSize, measureStartup, type Repetitions, type SizeMeasurement } from './lsp/scenario';
-import { DELAY_FILE, DELAY_LINE, ourServer, peerVersion, REPO_ROOT, shippedPeer, ZERO_DELAY_LINE, zeroDelayPeer } from './lsp/servers';
+import { DELAY_FILE, DELAY_LINE, doNothingServer, ourServer, peerVersion, REPO_ROOT, shippedPeer, ZERO_DELAY_LINE, zeroDelayPeer } from './lsp/servers';
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(`--${name}`);
@@ -43,11 +43,13 @@ async function main(): Promise<void> {
   try {
     const variants = [ourServer(), zeroDelayPeer(scratch), shippedPeer()] as const;
     const files = new Map<number, PolicyFile>(sizes.map((size) => [size, generatePolicyFile({ lines: size, seed: size })]));
-    const measured = new Map<string, Map<number, SizeMeasurement>>(variants.map((variant) => [variant.name, new Map()]));
+    // Measured in turn with the three, and reported only as a floor.
+    const floorServer = doNothingServer(scratch);
+    const measured = new Map<string, Map<number, SizeMeasurement>>([...variants, floorServer].map((variant) => [variant.name, new Map()]));
     for (const [size, file] of files) {
       const workspace = createWorkspace(scratch, `workspace-${size}`, file);
       log(`${file.lines} lines (${file.policies} policies), the servers in turn...`);
-      for (const [name, measurement] of await measureSize(variants, workspace, file, repetitions(size))) measured.get(name)!.set(size, measurement);
+      for (const [name, measurement] of await measureSize([...variants, floorServer], workspace, file, repetitions(size))) measured.get(name)!.set(size, measurement);
     }
     log('startup, the servers in turn...');
     const smallest = createWorkspace(scratch, 'workspace-startup', files.get(Math.min(...sizes))!);
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       scaleError,
       matcherBench,
       floors,
+      transportFloor: measured.get(floorServer.name),
       peerPatch:
         `yaml-language-server ${peerVersion()} has no setting for its validation debounce: \`SettingsState\`'s constructor in ` +
         `\`${DELAY_FILE}\` sets \`${DELAY_LINE}\`, and \`ValidationHandler.validate\` waits that long (\`setTimeout\`) before every validation. ` +

@@ -24,6 +24,8 @@ export interface BenchResults {
   readonly scaleError?: string;
   readonly matcherBench?: string;
   readonly floors?: Floors;
+  /** A server that does nothing, measured in turn with the others: the floor of every latency. */
+  readonly transportFloor?: ReadonlyMap<number, SizeMeasurement>;
   readonly peerPatch: string;
   readonly repetitions: string;
 }
@@ -142,6 +144,23 @@ function scaleSection(scale: ScaleMeasurement): string {
   ].join('\n');
 }
 
+function transportFloorSection(results: BenchResults, floor: ReadonlyMap<number, SizeMeasurement>): string {
+  const [, peer] = results.variants;
+  const smallest = Math.min(...results.files.keys());
+  const lines = [
+    `Latencies: a language server on vscode-languageserver that does nothing (it publishes empty diagnostics for every version and answers hover and completion with a constant), measured in turn with the others on the ${fileLabel(results.files.get(smallest)!)} file. What it takes, every server here pays: the transport, and waking an idle process. The rest of each target is what is left for parsing and answering.`,
+    '',
+    "| measurement | a server that does nothing | target: half the zero-delay peer's | left for the work |",
+    '|---|---|---|---|',
+  ];
+  for (const [field, label] of LATENCIES) {
+    const nothing = median(floor.get(smallest)![field] as number[]);
+    const target = median(results.sizes.get(peer)!.get(smallest)![field] as number[]) / 2;
+    lines.push(`| ${label} | ${format(nothing)} ms | ${format(target)} ms | ${format(target - nothing)} ms |`);
+  }
+  return lines.join('\n');
+}
+
 function floorsSection(results: BenchResults, floors: Floors): string {
   const mb = (bytes: number): string => `${format(bytes / (1024 * 1024))} MB`;
   const [ours, peer] = results.variants;
@@ -168,6 +187,7 @@ function floorsSection(results: BenchResults, floors: Floors): string {
       const open = median(results.sizes.get(ours)!.get(size)!.openMs);
       return `| ${fileLabel(results.files.get(size)!)} | ${format(parse)} ms | ${format(service)} ms | ${format(open)} ms | ${format(target)} ms | ${(service / target).toFixed(2)} |`;
     }),
+    ...(results.transportFloor ? ['', transportFloorSection(results, results.transportFloor)] : []),
   ].join('\n');
 }
 

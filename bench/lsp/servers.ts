@@ -112,3 +112,36 @@ export function zeroDelayPeer(scratch: string): ServerVariant {
   }
   return peer('peer (0 ms)', copy);
 }
+
+/**
+ * A language server built on vscode-languageserver that does nothing: it publishes empty diagnostics
+ * for every version and answers hover and completion with a constant. What it takes is the floor of
+ * every latency for any server built on that library here (transport, waking an idle process), so
+ * the report can show how much of a target is left for the actual work.
+ */
+export function doNothingServer(scratch: string): ServerVariant {
+  const script = path.join(scratch, 'do-nothing-server.js');
+  const modules = (name: string): string => JSON.stringify(path.join(REPO_ROOT, 'node_modules', name));
+  writeFileSync(
+    script,
+    [
+      `const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } = require(${modules('vscode-languageserver/node')});`,
+      `const { TextDocument } = require(${modules('vscode-languageserver-textdocument')});`,
+      'const connection = createConnection(ProposedFeatures.all);',
+      'const documents = new TextDocuments(TextDocument);',
+      'connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, completionProvider: {} } }));',
+      'documents.onDidChangeContent(({ document }) => void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] }));',
+      "connection.onHover(() => ({ contents: { kind: 'markdown', value: 'a constant answer, long enough to count as content' } }));",
+      "connection.onCompletion(() => ({ isIncomplete: false, items: [{ label: 'constant' }] }));",
+      'documents.listen(connection);',
+      'connection.listen();',
+      '',
+    ].join('\n'),
+  );
+  return {
+    name: 'a server that does nothing',
+    command: { command: process.execPath, args: [script, '--stdio'], cwd: REPO_ROOT, configuration: () => null },
+    ready: (client) => client.quiet(100),
+    versionedDiagnostics: true,
+  };
+}
