@@ -18,8 +18,8 @@ import type { ObjectRef } from './core/types';
 
 /**
  * Node flags the client starts the server with (and `npm run bench` too). A young generation of
- * 2 MB per semi-space instead of V8's 16 keeps the server 25-50 MB smaller while it parses a large
- * file; `npm run bench` measured no difference in speed.
+ * 2 MB per semi-space instead of V8's 16 keeps the server 25-45 MB smaller while it parses a large
+ * file; A/B runs of the benchmark's scenarios showed no difference in speed beyond their noise.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 

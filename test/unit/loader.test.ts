@@ -265,6 +265,7 @@ describe('WorkspaceInventory updates', () => {
     // Flow style is not recognised before parsing, and is left out after it.
     workspace.updateFile(uriOf(path.join(root, 'flow.yaml')), '{apiVersion: control.kubestellar.io/v1alpha1, kind: Binding, metadata: {name: b}}\n');
     const after = workspace.inventory;
+    assert.equal(after.generation, before.generation, 'files that hold no inventory leave the generation alone');
     assert.equal(after.origin, before.origin);
     assert.deepEqual(after.objects, before.objects);
     assert.deepEqual(after.wecs, before.wecs);

@@ -124,11 +124,15 @@ export class WorkspaceInventory {
     if (text === undefined) {
       if (previous === undefined) return false;
       this.fileStates.delete(uri);
+      if (isEmpty(previous)) return false;
       if (previous.crdKey !== '') this.reclassifyAll();
     } else {
       const bytes = Buffer.byteLength(text, 'utf8');
       const state = bytes > this.maxFileBytes ? this.tooLarge(uri, bytes) : this.parse(uri, text);
       this.fileStates.set(uri, state);
+      // A file that holds no inventory, before and after (a policy file being typed in, opened or
+      // created), leaves the inventory as it was: no new generation, nothing for listeners to redo.
+      if ((previous === undefined || isEmpty(previous)) && isEmpty(state)) return false;
       if ((previous?.crdKey ?? '') !== state.crdKey) this.reclassifyAll();
     }
     this.generation++;
@@ -268,6 +272,10 @@ export class WorkspaceInventory {
     }
     return [...found].map(([file, size]) => ({ path: file, size }));
   }
+}
+
+function isEmpty(state: FileState): boolean {
+  return !holdsInventory(state) && state.parsed.problems.length === 0 && state.classified.problems.length === 0;
 }
 
 function holdsInventory(state: FileState): boolean {
