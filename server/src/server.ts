@@ -145,6 +145,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(
   guard.wrap('initialized', undefined, async () => {
+    // The language service's bundle is loaded first, and the warm-up started: its slices fill the
+    // gaps while the client answers and the files are read, and it steps aside for the documents
+    // the editor opens meanwhile.
+    const language = languageCode();
+    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = language.startWarmUp({ onError: (message) => connection.console.error(message) });
     if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     }
@@ -163,9 +168,6 @@ connection.onInitialized(
         }),
       );
     }
-    // Started before the workspace is read: its slices fill the gaps while files are read, and
-    // it steps aside for the documents the editor opens meanwhile.
-    if (process.env.KUBESTELLAR_WARM_UP !== '0') warmUp = languageCode().startWarmUp({ onError: (message) => connection.console.error(message) });
     await configureInventory();
   }),
 );
