@@ -31,7 +31,7 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { RssSampler } from './processTree';
+import { cpuTicks, RssSampler } from './processTree';
 
 export interface ServerCommand {
   readonly command: string;
@@ -180,14 +180,25 @@ export class BenchClient {
 
   /**
    * Resolves once the server has sent nothing for `quietMs`, counted from its last message or our
-   * last notification, whichever came later: a server that answers a notification (a close clears
-   * the diagnostics) a little later must not still be at it when the next measurement starts.
+   * last notification, whichever came later (a server that answers a notification a little later
+   * must not still be at it when the next measurement starts), and has used no CPU for 50 ms: work
+   * a server may do after its last message (compiling, collecting garbage, on threads of its own)
+   * must not run during the next server's measurement. At most 3 s are spent waiting for the CPU.
    */
   async quiet(quietMs: number): Promise<void> {
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
     for (;;) {
       const idle = performance.now() - Math.max(this.lastMessageAt, this.lastNotifiedAt);
-      if (idle >= quietMs) return;
-      await new Promise((resolve) => setTimeout(resolve, quietMs - idle));
+      if (idle >= quietMs) break;
+      await sleep(quietMs - idle);
+    }
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    for (const giveUpAt = performance.now() + 3000; performance.now() < giveUpAt; ) {
+      const before = cpuTicks(pid);
+      await sleep(50);
+      const after = cpuTicks(pid);
+      if (before === undefined || after === undefined || after === before) return;
     }
   }
 

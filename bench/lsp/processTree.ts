@@ -72,3 +72,18 @@ export class RssSampler {
     return this.peakBytes;
   }
 }
+
+/**
+ * CPU time used so far by a process (all its threads), in clock ticks (1/100 s on Linux), from
+ * /proc/PID/stat; `undefined` once it is gone.
+ */
+export function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // utime and stime are the 12th and 13th fields after the parenthesised command name.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
