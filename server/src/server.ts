@@ -23,7 +23,6 @@ import {
   type InitializeParams,
   type InitializeResult,
   type WorkspaceEdit,
-  type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -85,8 +84,7 @@ let warmUp: WarmUpHandle | undefined;
 
 let client: ClientCapabilities = {};
 let trusted = false;
-let roots: string[] = [];
-/** The client's workspace folders as URIs, local or not: settings are pulled per folder. */
+/** The client's workspace folders as URIs, local or not: settings are pulled per folder, files read from the local ones. */
 let folderUris: string[] = [];
 
 const settings = new SettingsStore({
@@ -120,8 +118,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client = params.capabilities;
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   trusted = options.trusted === true;
-  roots = workspaceRoots(params.workspaceFolders, params.rootUri);
-  folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  folderUris = params.workspaceFolders?.length ? params.workspaceFolders.map((folder) => folder.uri) : params.rootUri ? [params.rootUri] : [];
   settings.useFolders(folderUris);
   if (client.workspace?.configuration) {
     settings.usePull((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }));
@@ -159,8 +156,6 @@ connection.onInitialized(
     if (client.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) =>
         guard.run('workspace folders change', async () => {
-          const removed = new Set(workspaceRoots(event.removed, null));
-          roots = [...roots.filter((root) => !removed.has(root)), ...workspaceRoots(event.added, null)];
           const removedUris = new Set(event.removed.map((folder) => folder.uri));
           folderUris = [...folderUris.filter((uri) => !removedUris.has(uri)), ...event.added.map((folder) => folder.uri)];
           settings.useFolders(folderUris);
@@ -179,9 +174,8 @@ connection.onShutdown(
   }),
 );
 
-/** The local folders among the client's workspace folders; others (remote, virtual, malformed) hold no files we can read. */
-function workspaceRoots(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null): string[] {
-  const uris = folders?.length ? folders.map((folder) => folder.uri) : rootUri ? [rootUri] : [];
+/** The local folders among the workspace folders; others (remote, virtual, malformed) hold no files we can read. */
+function localRoots(uris: readonly string[]): string[] {
   const roots: string[] = [];
   for (const uri of uris) {
     try {
@@ -197,7 +191,7 @@ function workspaceRoots(folders: readonly WorkspaceFolder[] | null | undefined, 
 /** Applies the window settings, trust and roots to the inventory source. */
 async function configureInventory(): Promise<void> {
   const { settings: current, problems } = await settings.forWindow();
-  await inventory.configure(current, trusted, roots, problems);
+  await inventory.configure(current, trusted, localRoots(folderUris), problems);
 }
 
 // --- settings and trust ---------------------------------------------------------------------
