@@ -1,7 +1,7 @@
 /**
  * Where our server spends its time: runs it with `--cpu-prof` through one benchmark scenario and
  * prints the functions with the most self time and the most inclusive time, mapped back to the
- * TypeScript sources through the bundle's source map.
+ * TypeScript sources through the bundles' source maps (`dist/server.js` and `dist/language.js`).
  *
  *   node out/bench/lsp/profile.js [lines=20000] [edits=20] [outside]
  *
@@ -33,9 +33,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Self and inclusive milliseconds per function, the bundle's positions mapped to source files. */
-export function summarise(profile: CpuProfile, bundle: string): { self: Map<string, number>; inclusive: Map<string, number>; totalMs: number } {
-  const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+/** Self and inclusive milliseconds per function, the bundles' positions mapped to source files. */
+export function summarise(profile: CpuProfile, bundles: readonly string[]): { self: Map<string, number>; inclusive: Map<string, number>; totalMs: number } {
+  const maps = new Map(bundles.map((bundle) => [path.basename(bundle), new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')))]));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -45,7 +45,8 @@ export function summarise(profile: CpuProfile, bundle: string): { self: Map<stri
     if (cached !== undefined) return cached;
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
     const fn = functionName || '(anonymous)';
-    if (url && url.endsWith(path.basename(bundle))) {
+    const map = url ? maps.get(path.basename(url)) : undefined;
+    if (map) {
       const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number };
       const source = entry.originalSource ? path.relative(REPO_ROOT, entry.originalSource.replace(/^file:\/\//, '')).replace(/^(\.\.\/)+/, '') : 'bundle';
       cached = `${source}:${fn}${entry.originalLine !== undefined ? `:${entry.originalLine + 1}` : ''}`;
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     const written = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
     if (written.length === 0) throw new Error('the server wrote no CPU profile');
     const profile = JSON.parse(readFileSync(path.join(profiles, written[0]), 'utf8')) as CpuProfile;
-    const { self, inclusive, totalMs } = summarise(profile, path.join(REPO_ROOT, 'dist', 'server.js'));
+    const { self, inclusive, totalMs } = summarise(profile, ['server.js', 'language.js'].map((bundle) => path.join(REPO_ROOT, 'dist', bundle)));
     console.log(`${lines} lines${outside ? ' (outside the workspace)' : ''}, open + ${edits} edits: ${totalMs.toFixed(0)} ms of non-idle CPU in the server; edit -> diagnostics median ${median(latencies).toFixed(1)} ms (profiler on)\n`);
     console.log(`Self time:\n${top(self, totalMs, 25)}\n`);
     console.log(`Inclusive time:\n${top(inclusive, totalMs, 40)}`);
