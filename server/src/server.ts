@@ -30,6 +30,7 @@ import type * as ClusterCode from './cluster';
 import type { ParsedFile } from './core/document';
 import type { LanguageService } from './core/languageService';
 import type { CoreSettings, OffsetEdit } from './core/types';
+import { useEnvironmentCopy } from './environment';
 import { InventorySource } from './inventorySource';
 import { toCompletionList, toDiagnostic, toDocumentSymbol, toFoldingRanges, toHover, toInlayHint } from './lsp/convert';
 import { HandlerGuard } from './lsp/guard';
@@ -75,6 +76,9 @@ if (!process.argv.some((arg) => TRANSPORT_FLAGS.some((flag) => arg === flag || a
 
 /** The code-action kind of "fix everything that has a certain fix", for `editor.codeActionsOnSave`. */
 const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kubestellar`;
+
+// Before anything parses YAML: `yaml` reads `process.env` for every token (see environment.ts).
+useEnvironmentCopy();
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

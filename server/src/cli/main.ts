@@ -16,6 +16,7 @@ import { resourcesSelectedBy } from '../core/policy';
 import { EMPTY_INVENTORY, type Inventory, type ResourceRef } from '../core/types';
 import { loadWorkspace } from '../workspace/loader';
 import { loadClusterInventoryOnce } from '../cluster';
+import { useEnvironmentCopy } from '../environment';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -159,6 +160,7 @@ async function loadInventory(
 }
 
 if (require.main === module) {
+  useEnvironmentCopy();
   run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
