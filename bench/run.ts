@@ -4,7 +4,8 @@
  * and writes it to bench/RESULTS.md. It measures and reports; it never fails on a missed target.
  *
  * Options: `--quick` (fewer repetitions, for trying the harness), `--sizes=50,2000` (file sizes in
- * lines), `--no-scale` and `--no-matcher` (skip those parts), `--no-write` (print only).
+ * lines), `--no-scale` and `--no-matcher` (skip those parts), `--no-write` (print only), `--report=FILE`
+ * (write the whole report to FILE instead of bench/RESULTS.md, also with `--quick`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { resultsMarkdown, resultsTable, type BenchResults } from './lsp/report';
 import { measureScale, type ScaleMeasurement } from './lsp/scale';
 import { createWorkspace, measureSize, measureStartup, type Repetitions, type SizeMeasurement } from './lsp/scenario';
 import { useEnvironmentCopy } from '../server/src/environment';
-import { DELAY_FILE, DELAY_LINE, doNothingServer, ourServer, peerVersion, REPO_ROOT, shippedPeer, ZERO_DELAY_LINE, zeroDelayPeer } from './lsp/servers';
+import { DELAY_FILE, DELAY_LINE, doNothingServer, ourServer, parseOnlyServer, peerVersion, REPO_ROOT, shippedPeer, ZERO_DELAY_LINE, zeroDelayPeer } from './lsp/servers';
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(`--${name}`);
@@ -46,13 +47,15 @@ async function main(): Promise<void> {
   try {
     const variants = [ourServer(), zeroDelayPeer(scratch), shippedPeer()] as const;
     const files = new Map<number, PolicyFile>(sizes.map((size) => [size, generatePolicyFile({ lines: size, seed: size })]));
-    // Measured in turn with the three, and reported only as a floor.
+    // Measured in turn with the three, and reported only as floors.
     const floorServer = doNothingServer(scratch);
-    const measured = new Map<string, Map<number, SizeMeasurement>>([...variants, floorServer].map((variant) => [variant.name, new Map()]));
+    const parseFloorServer = parseOnlyServer(scratch);
+    const floorServers = [floorServer, parseFloorServer];
+    const measured = new Map<string, Map<number, SizeMeasurement>>([...variants, ...floorServers].map((variant) => [variant.name, new Map()]));
     for (const [size, file] of files) {
       const workspace = createWorkspace(scratch, `workspace-${size}`, file);
       log(`${file.lines} lines (${file.policies} policies), the servers in turn...`);
-      for (const [name, measurement] of await measureSize([...variants, floorServer], workspace, file, repetitions(size))) measured.get(name)!.set(size, measurement);
+      for (const [name, measurement] of await measureSize([...variants, ...floorServers], workspace, file, repetitions(size))) measured.get(name)!.set(size, measurement);
     }
     log('startup, the servers in turn...');
     const smallest = createWorkspace(scratch, 'workspace-startup', files.get(Math.min(...sizes))!);
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
       matcherBench,
       floors,
       transportFloor: measured.get(floorServer.name),
+      parseFloor: measured.get(parseFloorServer.name),
       peerPatch:
         `yaml-language-server ${peerVersion()} has no setting for its validation debounce: \`SettingsState\`'s constructor in ` +
         `\`${DELAY_FILE}\` sets \`${DELAY_LINE}\`, and \`ValidationHandler.validate\` waits that long (\`setTimeout\`) before every validation. ` +
@@ -119,7 +123,11 @@ async function main(): Promise<void> {
     console.log(`\nTargets met: ${table.met} of ${table.total}.${table.missed.length ? ` Missed: ${table.missed.join('; ')}.` : ''}`);
     if (scale) console.log(`\n${JSON.stringify(scale, null, 1)}`);
     if (matcherBench) console.log(`\n${matcherBench}`);
-    if (!flag('no-write') && !quick) {
+    const reportFile = option('report');
+    if (reportFile) {
+      writeFileSync(reportFile, resultsMarkdown(results));
+      log(`wrote ${reportFile}`);
+    } else if (!flag('no-write') && !quick) {
       writeFileSync(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), resultsMarkdown(results));
       log('wrote bench/RESULTS.md');
     }

@@ -5,7 +5,8 @@
  * - the peak RSS of an idle Node process, bare and with vscode-languageserver loaded;
  * - the time the `yaml` package alone takes to parse a benchmark file, split into documents and
  *   parsed the way the language service does it (the peer parses with the same package);
- * - the time our language service takes to parse and check it, in-process and warm.
+ * - the time our language service takes to parse and check it, in-process and warm;
+ * - what waking from idle costs: one keystroke's parse and validation back to back, and after idling.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -33,6 +34,13 @@ export interface Floors {
    * LSP transport and without the pauses between measurements.
    */
   readonly serviceOpenMs: ReadonlyMap<number, number>;
+  /**
+   * Median milliseconds of one keystroke's parse and validation of the smallest file (one
+   * character typed or deleted in its middle policy), in-process and warm: back to back, and each
+   * after 50 ms of idleness. The ratio is what waking from idle costs on this machine, in work that
+   * every measured step of the servers pays.
+   */
+  readonly keystroke: { readonly backToBackMs: number; readonly afterIdleMs: number };
 }
 
 async function peakRss(script: string): Promise<number> {
@@ -79,6 +87,25 @@ function serviceOpenMs(file: PolicyFile, inventory: Inventory, repetitions: numb
   }, repetitions);
 }
 
+async function keystrokeMs(file: PolicyFile, inventory: Inventory, repetitions: number): Promise<Floors['keystroke']> {
+  const service = getLanguageService({ getInventory: () => inventory });
+  const typed = `${file.text.slice(0, file.editOffset)}x${file.text.slice(file.editOffset)}`;
+  let version = 0;
+  const keystroke = (): void => {
+    version++;
+    service.validate(service.parse('file:///floors/keystroke.yaml', version, version % 2 ? typed : file.text));
+  };
+  const backToBackMs = warmMedian(keystroke, repetitions * 4);
+  const afterIdle: number[] = [];
+  for (let i = 0; i < repetitions * 4; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    keystroke();
+    afterIdle.push(performance.now() - started);
+  }
+  return { backToBackMs, afterIdleMs: median(afterIdle) };
+}
+
 export async function measureFloors(files: ReadonlyMap<number, PolicyFile>, repetitions: number): Promise<Floors> {
   const lspLibrary = JSON.stringify(path.join(REPO_ROOT, 'node_modules', 'vscode-languageserver', 'node'));
   const bare: number[] = [];
@@ -92,5 +119,7 @@ export async function measureFloors(files: ReadonlyMap<number, PolicyFile>, repe
   const { inventory } = await loadWorkspace([path.join(REPO_ROOT, 'examples', 'inventory'), path.join(REPO_ROOT, 'examples', 'workloads')]);
   const serviceOpen = new Map<number, number>();
   for (const [size, file] of files) serviceOpen.set(size, serviceOpenMs(file, inventory, repetitions));
-  return { bareNodeRssBytes: median(bare), lspLibraryRssBytes: median(withLibrary), yamlParseMs: yamlParse, serviceOpenMs: serviceOpen };
+  const smallest = files.get(Math.min(...files.keys()))!;
+  const keystroke = await keystrokeMs(smallest, inventory, repetitions);
+  return { bareNodeRssBytes: median(bare), lspLibraryRssBytes: median(withLibrary), yamlParseMs: yamlParse, serviceOpenMs: serviceOpen, keystroke };
 }

@@ -145,3 +145,51 @@ export function doNothingServer(scratch: string): ServerVariant {
     versionedDiagnostics: true,
   };
 }
+
+/**
+ * A language server on vscode-languageserver that only parses: for every version it splits the text
+ * and parses each changed YAML document with our own `parseFile` (the `yaml` package, as our
+ * language service runs it, with `process.env` a plain copy), then publishes empty diagnostics; it
+ * answers hover and completion with a constant, after the parse of the version they follow. It is
+ * started with our server's node flags and warms its parse before it starts listening. No server that parses each changed YAML document with
+ * `yaml` before it diagnoses or answers can be faster than this one, so where it misses a target,
+ * that target is out of reach for such a server (only a parser that patches the previous parse in
+ * place could go below it).
+ */
+export function parseOnlyServer(scratch: string): ServerVariant {
+  const script = path.join(scratch, 'parse-only-server.js');
+  const modules = (name: string): string => JSON.stringify(path.join(REPO_ROOT, 'node_modules', name));
+  const compiled = (file: string): string => JSON.stringify(path.join(REPO_ROOT, 'out', 'server', 'src', file));
+  writeFileSync(
+    script,
+    [
+      `require(${compiled('environment.js')}).useEnvironmentCopy();`,
+      `const { parseFile } = require(${compiled('core/document.js')});`,
+      // Warm, as our server warms itself: a few hundred parses of another generated file, edited.
+      `const sample = require(${JSON.stringify(path.join(REPO_ROOT, 'out', 'bench', 'lsp', 'corpus.js'))}).generatePolicyFile({ lines: 50, seed: 7 });`,
+      'for (let round = 0, previous; round < 400; round++) previous = parseFile(`warm-up:///${round % 10}`, round, round % 2 ? sample.text : sample.text.replace(/name: /, \'name: x\'), round % 10 ? previous : undefined);',
+      `const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } = require(${modules('vscode-languageserver/node')});`,
+      `const { TextDocument } = require(${modules('vscode-languageserver-textdocument')});`,
+      'const connection = createConnection(ProposedFeatures.all);',
+      'const documents = new TextDocuments(TextDocument);',
+      'const parsed = new Map();',
+      'connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, completionProvider: {} } }));',
+      'documents.onDidChangeContent(({ document }) => {',
+      '  parsed.set(document.uri, parseFile(document.uri, document.version, document.getText(), parsed.get(document.uri)));',
+      '  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });',
+      '});',
+      'documents.onDidClose(({ document }) => parsed.delete(document.uri));',
+      "connection.onHover(() => ({ contents: { kind: 'markdown', value: 'a constant answer, long enough to count as content' } }));",
+      "connection.onCompletion(() => ({ isIncomplete: false, items: [{ label: 'constant' }] }));",
+      'documents.listen(connection);',
+      'connection.listen();',
+      '',
+    ].join('\n'),
+  );
+  return {
+    name: 'a server that only parses',
+    command: { command: process.execPath, args: [...SERVER_NODE_FLAGS, script, '--stdio'], cwd: REPO_ROOT, configuration: () => null },
+    ready: (client) => client.quiet(100),
+    versionedDiagnostics: true,
+  };
+}
