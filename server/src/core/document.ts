@@ -5,12 +5,15 @@
  * `...` at the start of a line, which YAML forbids inside any scalar) and parse each piece on its
  * own. Every piece keeps its own text, and results derived from a piece (its diagnostics, for
  * instance) are cached by that text: after an edit, only the pieces whose text changed are parsed
- * and validated again, which keeps a 500-policy file responsive on every keystroke.
+ * and validated again, which keeps a 500-policy file responsive on every keystroke. When the changed
+ * piece differs from the piece at its place in the previous version only inside one plain word, its
+ * parse is made from the previous parse instead (incrementalParse.ts).
  *
  * Offsets inside a `YamlDocument` are relative to the start of its piece (`offset`); callers add
  * `offset` to get file offsets.
  */
 import { Document, isMap, isScalar, parseAllDocuments } from 'yaml';
+import { patchDocument } from './incrementalParse';
 import { lineStartOf } from './text';
 import type { OffsetRange } from './types';
 
@@ -101,9 +104,18 @@ export function parseFile(uri: string, version: number, text: string, previous?:
     const offset = starts[i];
     const pieceText = text.slice(offset, i + 1 < starts.length ? starts[i + 1] : text.length);
     const cached = reusable.get(pieceText);
-    documents.push(cached ? { ...cached, index: i, offset } : parsePiece(pieceText, i, offset));
+    // After a keystroke, the piece that changed is usually the one at the same place as before.
+    const before = !cached && previous?.documents.length === starts.length ? previous.documents[i] : undefined;
+    documents.push(cached ? { ...cached, index: i, offset } : (before && patchedPiece(before, pieceText, i, offset)) || parsePiece(pieceText, i, offset));
   }
   return { uri, version, text, documents };
+}
+
+/** The piece made from the previous version's parse when the edit allows it (see incrementalParse.ts). */
+function patchedPiece(before: YamlDocument, text: string, index: number, offset: number): YamlDocument | undefined {
+  if (!before.ast || before.conversionError !== undefined || !mayBeKubeStellar(text)) return undefined;
+  const ast = patchDocument(before.text, before.ast, text);
+  return ast && fromAst(ast, text, index, offset);
 }
 
 function parsePiece(text: string, index: number, offset: number): YamlDocument {
@@ -116,6 +128,10 @@ function parsePiece(text: string, index: number, offset: number): YamlDocument {
   // parseAllDocuments returns an EmptyStream for a piece with only comments.
   const ast = Array.isArray(docs) ? docs.find((d) => d.contents !== null) ?? docs[0] : undefined;
   if (!ast) return { index, offset, text, kind: 'other', value: undefined };
+  return fromAst(ast, text, index, offset);
+}
+
+function fromAst(ast: Document.Parsed, text: string, index: number, offset: number): YamlDocument {
   const kind = classify(ast);
   if (kind === 'other') return { index, offset, text, kind, value: undefined };
   let value: unknown;
