@@ -114,8 +114,13 @@ export function parseFile(uri: string, version: number, text: string, previous?:
 /** The piece made from the previous version's parse when the edit allows it (see incrementalParse.ts). */
 function patchedPiece(before: YamlDocument, text: string, index: number, offset: number): YamlDocument | undefined {
   if (!before.ast || before.conversionError !== undefined || !mayBeKubeStellar(text)) return undefined;
-  const ast = patchDocument(before.text, before.ast, text);
-  return ast && fromAst(ast, text, index, offset);
+  try {
+    const ast = patchDocument(before.text, before.ast, text);
+    return ast && fromAst(ast, text, index, offset);
+  } catch {
+    // A shortcut must never cost the parse: whatever went wrong, the parser does it properly.
+    return undefined;
+  }
 }
 
 function parsePiece(text: string, index: number, offset: number): YamlDocument {
