@@ -116,38 +116,42 @@ test('every parse it makes is the one yaml makes, over random small edits of the
 });
 
 test('it makes the parse for the keystrokes it is there for, and leaves the rest to the parser', () => {
-  const text = 'apiVersion: control.kubestellar.io/v1alpha1\nkind: BindingPolicy\nmetadata:\n  name: web # the name\nspec:\n  clusterSelectors:\n  - matchLabels: {location-group: edge, env: prod}\n';
+  const text = [
+    'apiVersion: control.kubestellar.io/v1alpha1',
+    'kind: BindingPolicy',
+    'metadata:',
+    '  name: web # the name',
+    'spec:',
+    '  clusterSelectors:',
+    '  - matchLabels: {location-group: edge, env: prod, envx: staging, tier: tr, size: 1}',
+    '',
+  ].join('\n');
   const ast = parse(text);
   const typedAt = (after: string, inserted: string, removed = 0): string => {
     const at = text.indexOf(after) + after.length;
     return text.slice(0, at) + inserted + text.slice(at + removed);
   };
-  for (const newText of [
-    typedAt('name: web', 'x'), // typing at the end of a value
-    typedAt('name: w', '', 1), // deleting inside it
-    typedAt('location-gr', 'x'), // a key in a flow map
-    typedAt('env: pro', 'd-2'), // a flow value
-  ]) {
+  const patched = {
+    'typing at the end of a value': typedAt('name: web', 'x'),
+    'deleting inside a value': typedAt('name: w', '', 1),
+    'typing in a key of a flow map': typedAt('location-gr', 'x'),
+    'typing a few characters in a flow value': typedAt('env: pro', 'd-2'),
+  };
+  for (const [what, newText] of Object.entries(patched)) {
     const result = patchDocument(text, ast, newText);
-    assert.ok(result, `patched: ${JSON.stringify(newText)}`);
-    assertSameParse(result, parse(newText), JSON.stringify(newText));
+    assert.ok(result, what);
+    assertSameParse(result, parse(newText), what);
   }
-  for (const [newText, why] of [
-    [typedAt('name: web', ' x'), 'a space'],
-    [typedAt('name: ', 'x'), 'at the start of a scalar'],
-    [typedAt('env: ', 'tru', 4), 'a value that would be a boolean'],
-    [typedAt('env: pro', '', 1).replace('prod', 'pro'), 'nothing left to tell from the start'],
-    [typedAt('location-group: edge, env', 'x', 0).replace('envx', 'location-group'), 'a duplicate key'],
-    [typedAt('kind: BindingPolicy', ': x'), 'punctuation'],
-  ] as const) {
-    const result = patchDocument(text, ast, newText);
-    if (result) assertSameParse(result, parse(newText), why);
-    else assert.equal(result, undefined, why);
-  }
-  assert.equal(patchDocument(text, ast, typedAt('name: web', ' x')), undefined, 'a space is left to the parser');
-  assert.equal(patchDocument(text, ast, typedAt('env: ', 'tru', 4)), undefined, '`true` is left to the parser');
-  const duplicate = text.replace('env: prod', 'location-group: prod');
-  assert.equal(patchDocument(text, ast, duplicate), undefined, 'a key that repeats another is left to the parser');
+  const parsed = {
+    'a space': typedAt('name: web', ' x'),
+    'typing at the start of a scalar': typedAt('name: ', 'x'),
+    'a value that becomes a boolean': typedAt('tier: tr', 'ue'),
+    'a value that becomes a number': typedAt('size: 1', '2'),
+    'a key that becomes a duplicate': typedAt('env', 'x'),
+    'punctuation': typedAt('kind: BindingPolicy', ': x'),
+    'typing in a comment': typedAt('# the na', 'x'),
+  };
+  for (const [what, newText] of Object.entries(parsed)) assert.equal(patchDocument(text, ast, newText), undefined, what);
 });
 
 test('parseFile uses it for an edit inside one document, and the result is the full parse', () => {

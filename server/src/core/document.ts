@@ -114,6 +114,8 @@ export function parseFile(uri: string, version: number, text: string, previous?:
 /** The piece made from the previous version's parse when the edit allows it (see incrementalParse.ts). */
 function patchedPiece(before: YamlDocument, text: string, index: number, offset: number): YamlDocument | undefined {
   if (!before.ast || before.conversionError !== undefined || !mayBeKubeStellar(text)) return undefined;
+  // The parser refuses pieces over the size limit; at most 3 UTF-8 bytes per UTF-16 unit.
+  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) return undefined;
   try {
     const ast = patchDocument(before.text, before.ast, text);
     return ast && fromAst(ast, text, index, offset);
