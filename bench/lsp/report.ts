@@ -151,8 +151,8 @@ function latencyFloorSection(results: BenchResults, nothing: ReadonlyMap<number,
   const lines = [
     'Latencies: two more servers on vscode-languageserver, measured in turn with the others on every file. ' +
       'The first does nothing (it publishes empty diagnostics for every version and answers hover and completion with a constant): what it takes, every server here pays, the transport and waking an idle process. ' +
-      "The second only parses: for every version it parses each changed YAML document with our own `parseFile` (the `yaml` package, as our language service runs it), publishes empty diagnostics, and answers with a constant after the parse of the version the request follows; it runs with our server's node flags and warms its parse first. " +
-      'No server that parses each changed YAML document with `yaml` before it diagnoses or answers can be faster than that one: where it misses a target, so must such a server. ' +
+      "The second only parses: for every version it parses each changed YAML document with our own `parseFile` (as our language service does: with `yaml`, or, after a keystroke inside a plain word, by moving the previous parse), publishes empty diagnostics, and answers with a constant after the parse of the version the request follows; it runs with our server's node flags and warms its parse first. " +
+      'No server that parses each changed YAML document that way before it diagnoses or answers can be faster than that one: where it misses a target, so must such a server. ' +
       (results.floors
         ? `Every measured step follows an idle period, and on this machine waking costs: one keystroke's parse and validation of the ${fileLabel(results.files.get(Math.min(...results.files.keys()))!)} file, in-process and warm, takes ${format(results.floors.keystroke.backToBackMs)} ms back to back and ${format(results.floors.keystroke.afterIdleMs)} ms after 50 ms of idleness.`
         : ''),

@@ -114,23 +114,40 @@ export function zeroDelayPeer(scratch: string): ServerVariant {
 }
 
 /**
- * A language server built on vscode-languageserver that does nothing: it publishes empty diagnostics
- * for every version and answers hover and completion with a constant. What it takes is the floor of
- * every latency for any server built on that library here (transport, waking an idle process), so
- * the report can show how much of a target is left for the actual work.
+ * Writes a minimal language server on vscode-languageserver into `scratch` and says how to start it:
+ * it runs `preamble` once, runs `onChange` (JavaScript with `document` in scope) for every document
+ * version and then publishes empty diagnostics for it, runs `onClose` when a document closes, and
+ * answers hover and completion with a constant. The benchmark measures two of them in turn with the real servers, as floors.
  */
-export function doNothingServer(scratch: string): ServerVariant {
-  const script = path.join(scratch, 'do-nothing-server.js');
+function floorServer(
+  scratch: string,
+  options: {
+    readonly name: string;
+    readonly fileName: string;
+    readonly preamble?: readonly string[];
+    readonly onChange?: readonly string[];
+    readonly onClose?: readonly string[];
+    readonly nodeFlags?: readonly string[];
+  },
+): ServerVariant {
+  const script = path.join(scratch, options.fileName);
   const modules = (name: string): string => JSON.stringify(path.join(REPO_ROOT, 'node_modules', name));
   writeFileSync(
     script,
     [
+      ...(options.preamble ?? []),
       `const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } = require(${modules('vscode-languageserver/node')});`,
       `const { TextDocument } = require(${modules('vscode-languageserver-textdocument')});`,
       'const connection = createConnection(ProposedFeatures.all);',
       'const documents = new TextDocuments(TextDocument);',
       'connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, completionProvider: {} } }));',
-      'documents.onDidChangeContent(({ document }) => void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] }));',
+      'documents.onDidChangeContent(({ document }) => {',
+      ...(options.onChange ?? []).map((line) => `  ${line}`),
+      '  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });',
+      '});',
+      'documents.onDidClose(({ document }) => {',
+      ...(options.onClose ?? []).map((line) => `  ${line}`),
+      '});',
       "connection.onHover(() => ({ contents: { kind: 'markdown', value: 'a constant answer, long enough to count as content' } }));",
       "connection.onCompletion(() => ({ isIncomplete: false, items: [{ label: 'constant' }] }));",
       'documents.listen(connection);',
@@ -139,57 +156,45 @@ export function doNothingServer(scratch: string): ServerVariant {
     ].join('\n'),
   );
   return {
-    name: 'a server that does nothing',
-    command: { command: process.execPath, args: [script, '--stdio'], cwd: REPO_ROOT, configuration: () => null },
+    name: options.name,
+    command: { command: process.execPath, args: [...(options.nodeFlags ?? []), script, '--stdio'], cwd: REPO_ROOT, configuration: () => null },
     ready: (client) => client.quiet(100),
     versionedDiagnostics: true,
   };
 }
 
 /**
- * A language server on vscode-languageserver that only parses: for every version it splits the text
- * and parses each changed YAML document with our own `parseFile` (the `yaml` package, as our
- * language service runs it, with `process.env` a plain copy), then publishes empty diagnostics; it
- * answers hover and completion with a constant, after the parse of the version they follow. It is
- * started with our server's node flags and warms its parse before it starts listening. No server that parses each changed YAML document with
- * `yaml` before it diagnoses or answers can be faster than this one, so where it misses a target,
- * that target is out of reach for such a server (only a parser that patches the previous parse in
- * place could go below it).
+ * A server that does nothing: what it takes is the floor of every latency for any server built on
+ * vscode-languageserver here (the transport, waking an idle process), so the report can show how
+ * much of a target is left for the actual work.
+ */
+export function doNothingServer(scratch: string): ServerVariant {
+  return floorServer(scratch, { name: 'a server that does nothing', fileName: 'do-nothing-server.js' });
+}
+
+/**
+ * A server that only parses: for every version it parses each changed YAML document with our own
+ * `parseFile` (as our language service does: `yaml` with `process.env` a plain copy, or, after a
+ * keystroke in a plain word, the previous parse moved), so hover and completion are answered after
+ * the parse of the version they follow. It runs with our server's node flags and warms its parse
+ * before it listens. No server that parses each changed YAML document that way before it diagnoses
+ * or answers can be faster, so where this one misses a target, such a server must too.
  */
 export function parseOnlyServer(scratch: string): ServerVariant {
-  const script = path.join(scratch, 'parse-only-server.js');
-  const modules = (name: string): string => JSON.stringify(path.join(REPO_ROOT, 'node_modules', name));
-  const compiled = (file: string): string => JSON.stringify(path.join(REPO_ROOT, 'out', 'server', 'src', file));
-  writeFileSync(
-    script,
-    [
-      `require(${compiled('environment.js')}).useEnvironmentCopy();`,
-      `const { parseFile } = require(${compiled('core/document.js')});`,
-      // Warm, as our server warms itself: a few hundred parses of another generated file, edited.
-      `const sample = require(${JSON.stringify(path.join(REPO_ROOT, 'out', 'bench', 'lsp', 'corpus.js'))}).generatePolicyFile({ lines: 50, seed: 7 });`,
-      'for (let round = 0, previous; round < 400; round++) previous = parseFile(`warm-up:///${round % 10}`, round, round % 2 ? sample.text : sample.text.replace(/name: /, \'name: x\'), round % 10 ? previous : undefined);',
-      `const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } = require(${modules('vscode-languageserver/node')});`,
-      `const { TextDocument } = require(${modules('vscode-languageserver-textdocument')});`,
-      'const connection = createConnection(ProposedFeatures.all);',
-      'const documents = new TextDocuments(TextDocument);',
-      'const parsed = new Map();',
-      'connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, completionProvider: {} } }));',
-      'documents.onDidChangeContent(({ document }) => {',
-      '  parsed.set(document.uri, parseFile(document.uri, document.version, document.getText(), parsed.get(document.uri)));',
-      '  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });',
-      '});',
-      'documents.onDidClose(({ document }) => parsed.delete(document.uri));',
-      "connection.onHover(() => ({ contents: { kind: 'markdown', value: 'a constant answer, long enough to count as content' } }));",
-      "connection.onCompletion(() => ({ isIncomplete: false, items: [{ label: 'constant' }] }));",
-      'documents.listen(connection);',
-      'connection.listen();',
-      '',
-    ].join('\n'),
-  );
-  return {
+  const compiled = (file: string): string => JSON.stringify(path.join(REPO_ROOT, 'out', file));
+  return floorServer(scratch, {
     name: 'a server that only parses',
-    command: { command: process.execPath, args: [...SERVER_NODE_FLAGS, script, '--stdio'], cwd: REPO_ROOT, configuration: () => null },
-    ready: (client) => client.quiet(100),
-    versionedDiagnostics: true,
-  };
+    fileName: 'parse-only-server.js',
+    nodeFlags: SERVER_NODE_FLAGS,
+    preamble: [
+      `require(${compiled('server/src/environment.js')}).useEnvironmentCopy();`,
+      `const { parseFile } = require(${compiled('server/src/core/document.js')});`,
+      'const parsed = new Map();',
+      // Warm, as our server warms itself: a few hundred parses of another generated file, edited.
+      `const sample = require(${compiled('bench/lsp/corpus.js')}).generatePolicyFile({ lines: 50, seed: 7 });`,
+      "for (let round = 0, previous; round < 400; round++) previous = parseFile(`warm-up:///${round % 10}`, round, round % 2 ? sample.text : sample.text.replace(/name: /, 'name: x'), round % 10 ? previous : undefined);",
+    ],
+    onChange: ['parsed.set(document.uri, parseFile(document.uri, document.version, document.getText(), parsed.get(document.uri)));'],
+    onClose: ['parsed.delete(document.uri);'],
+  });
 }
