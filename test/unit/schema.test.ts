@@ -337,6 +337,26 @@ spec:
     assert.deepEqual(validateSchema('ManagedCluster', result.value), []);
   });
 
+  it('copies only the way to a change: the rest is shared, fields keep their order, __proto__ stays a field', () => {
+    const clean = parse(policyWithSpec('  clusterSelectors:\n  - matchLabels: {a: b}\n  downsync:\n  - resources: ["*"]\n'));
+    assert.equal(pruneNulls('BindingPolicy', clean).value, clean, 'nothing to prune: the input itself');
+
+    type Spec = { clusterSelectors: object[]; downsync: object[]; [key: string]: unknown };
+    const value = parse(policyWithSpec('  __proto__: {polluted: true}\n  clusterSelectors:\n  - matchLabels: {a: b}\n  - matchLabels:\n    matchExpressions: []\n  downsync:\n  - resources: ["*"]\n')) as { spec: Spec };
+    const before = JSON.stringify(value);
+    const result = pruneNulls('BindingPolicy', value);
+    const spec = (result.value as { spec: Spec }).spec;
+    assert.deepEqual(result.pruned, [['spec', 'clusterSelectors', 1, 'matchLabels']]);
+    assert.notEqual(spec, value.spec);
+    assert.equal(spec.downsync, value.spec.downsync, 'a part with no change is shared');
+    assert.equal(spec.clusterSelectors[0], value.spec.clusterSelectors[0]);
+    assert.deepEqual(Object.keys(spec.clusterSelectors[1]), ['matchExpressions']);
+    assert.deepEqual(Object.keys(spec), Object.keys(value.spec), 'fields keep their order');
+    assert.ok(Object.hasOwn(spec, '__proto__'), '__proto__ is copied as a field');
+    assert.equal(Object.getPrototypeOf(spec), Object.prototype, 'and does not become the prototype');
+    assert.equal(JSON.stringify(value), before, 'the input is left unchanged');
+  });
+
   it('replaces a null that has a default with the default', () => {
     const result = pruneNulls('ManagedCluster', parse('apiVersion: cluster.open-cluster-management.io/v1\nkind: ManagedCluster\nmetadata: {name: c1}\nspec:\n  leaseDurationSeconds:\n'));
     assert.deepEqual(result.pruned, []);

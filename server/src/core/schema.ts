@@ -206,32 +206,67 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
  * defaulting that follows (defaulting/algorithm.go) replaces a non-nullable null that has a default
  * with that default.
  *
- * The input is left unchanged. Call this before `validateSchema`, and warn on `pruned`: a
- * selector whose only content was pruned becomes `{}` and matches everything.
+ * The input is left unchanged; the result shares every part of it that needed no change, so
+ * neither may be modified. Call this before `validateSchema`, and warn on `pruned`: a selector whose
+ * only content was pruned becomes `{}` and matches everything.
  */
 export function pruneNulls(kind: SchemaKind, value: unknown): PrunedNulls {
   const pruned: SchemaPath[] = [];
   const defaulted: SchemaPath[] = [];
-  const walk = (node: unknown, schema: JsonSchemaNode | undefined, path: SchemaPath): unknown => {
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, schema?.items, [...path, i]));
+  // Most documents have no null to prune: the walk copies only the objects and arrays on the way to
+  // a change and returns everything else as it is, and builds a path only for a field it reports.
+  const walk = (node: unknown, schema: JsonSchemaNode | undefined, trail: Trail | undefined): unknown => {
+    if (Array.isArray(node)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < node.length; i++) {
+        const item = walk(node[i], schema?.items, { parent: trail, segment: i });
+        if (item !== node[i]) (copy ??= node.slice())[i] = item;
+      }
+      return copy ?? node;
+    }
     if (!isPlainObject(node)) return node;
-    const result: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(node)) {
+    const keys = Object.keys(node);
+    let copy: Record<string, unknown> | undefined;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const child = node[key];
       const childSchema = fieldSchema(schema, key);
       if (child === null && childSchema !== undefined && !isNullable(childSchema)) {
+        copy ??= copyOfFields(node, keys, k);
         if (childSchema.default === undefined) {
-          pruned.push([...path, key]);
+          pruned.push(pathOf(trail, key));
         } else {
-          defaulted.push([...path, key]);
-          setOwn(result, key, structuredClone(childSchema.default));
+          defaulted.push(pathOf(trail, key));
+          setOwn(copy, key, structuredClone(childSchema.default));
         }
         continue;
       }
-      setOwn(result, key, walk(child, childSchema, [...path, key]));
+      const walked = walk(child, childSchema, { parent: trail, segment: key });
+      if (copy === undefined && walked !== child) copy = copyOfFields(node, keys, k);
+      if (copy !== undefined) setOwn(copy, key, walked);
     }
-    return result;
+    return copy ?? node;
   };
-  return { value: walk(value, SCHEMAS[kind], []), pruned, defaulted };
+  return { value: walk(value, SCHEMAS[kind], undefined), pruned, defaulted };
+}
+
+/** The way from the root to a node, as a list linked towards the root. */
+interface Trail {
+  readonly parent: Trail | undefined;
+  readonly segment: string | number;
+}
+
+function pathOf(trail: Trail | undefined, last: string): SchemaPath {
+  const path: (string | number)[] = [last];
+  for (let at = trail; at !== undefined; at = at.parent) path.push(at.segment);
+  return path.reverse();
+}
+
+/** A new object with the first `count` of `keys` of `node`, in order. */
+function copyOfFields(node: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let k = 0; k < count; k++) setOwn(copy, keys[k], node[keys[k]]);
+  return copy;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     findings.push(finding(RULES.yamlSyntax, { start, end }, `YAML syntax error: ${error.message.split('\n')[0]}`));
   }
   forEachMap(ast.contents, (map) => {
+    if (!mayRepeatAKey(map)) return;
     // Each repeated entry is compared with the previous entry of its key, not the first: YAML
     // readers keep the last value, so removing the last of `a: 1`, `a: 2`, `a: 1` would change
     // the document, while removing an entry equal to the one before it never does.
@@ -111,6 +112,25 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     }
   });
   return findings;
+}
+
+/**
+ * False when no two scalar keys of `map` are the same, decided without allocating for the small
+ * maps that nearly every document consists of; larger maps are left to the caller's exact check.
+ */
+function mayRepeatAKey(map: YAMLMap): boolean {
+  const items = map.items;
+  if (items.length > 16) return true;
+  for (let i = 1; i < items.length; i++) {
+    const key = items[i].key;
+    if (!isScalar(key)) continue;
+    const text = String(key.value);
+    for (let j = 0; j < i; j++) {
+      const other = items[j].key;
+      if (isScalar(other) && String(other.value) === text) return true;
+    }
+  }
+  return false;
 }
 
 /**
