@@ -8,12 +8,12 @@ import { getLanguageService } from '../../server/src/core/languageService';
 import { sampleInventory, startWarmUp, warmUpRound } from '../../server/src/warmUp';
 
 describe('warm-up', () => {
-  it('runs every feature on its sample, in both the typed and the original version', () => {
+  it('runs every feature on its sample, in the original version and both typed ones', () => {
     const inventory = sampleInventory();
     assert.equal(inventory.wecs.length, 2);
     assert.ok(inventory.objects.some((o) => o.resource === 'deployments'));
     const service = getLanguageService({ getInventory: () => inventory });
-    for (const round of [0, 1]) {
+    for (const round of [0, 1, 2, 3]) {
       const result = warmUpRound(service, round);
       // The second policy's mistakes (a lowercase operator, a version in apiGroup, a kind in resources).
       assert.ok(result.diagnostics >= 3, `round ${round}: ${JSON.stringify(result)}`);
