@@ -113,9 +113,7 @@ export function parseFile(uri: string, version: number, text: string, previous?:
 
 /** The piece made from the previous version's parse when the edit allows it (see incrementalParse.ts). */
 function patchedPiece(before: YamlDocument, text: string, index: number, offset: number): YamlDocument | undefined {
-  if (!before.ast || before.conversionError !== undefined || !mayBeKubeStellar(text)) return undefined;
-  // The parser refuses pieces over the size limit; at most 3 UTF-8 bytes per UTF-16 unit.
-  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) return undefined;
+  if (!before.ast || before.conversionError !== undefined || !mayBeKubeStellar(text) || isTooLarge(text)) return undefined;
   try {
     const ast = patchDocument(before.text, before.ast, text);
     return ast && fromAst(ast, text, index, offset);
@@ -125,9 +123,14 @@ function patchedPiece(before: YamlDocument, text: string, index: number, offset:
   }
 }
 
+/** Over `MAX_DOCUMENT_BYTES` in UTF-8; counted only when it could be (at most 3 bytes per UTF-16 unit). */
+function isTooLarge(text: string): boolean {
+  return text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES;
+}
+
 function parsePiece(text: string, index: number, offset: number): YamlDocument {
   if (!mayBeKubeStellar(text)) return { index, offset, text, kind: 'other', value: undefined };
-  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+  if (isTooLarge(text)) {
     return { index, offset, text, kind: 'other', value: undefined, tooLarge: true };
   }
   // logLevel 'error': toJS() would otherwise print warnings (a map used as a key) to stderr.
