@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { parseFile, splitDocuments } from '../../server/src/core/document';
+import { PARSE_OPTIONS, parseFile, splitDocuments } from '../../server/src/core/document';
 import { patchDocument } from '../../server/src/core/incrementalParse';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -18,7 +18,7 @@ const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED)
 const RUNS = process.env.FUZZ_RUNS !== undefined ? Number(process.env.FUZZ_RUNS) : 3000;
 
 function parse(text: string): Document.Parsed {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const docs = parseAllDocuments(text, PARSE_OPTIONS);
   assert.ok(Array.isArray(docs));
   return docs.find((doc) => doc.contents !== null) ?? docs[0];
 }
@@ -124,6 +124,7 @@ test('it makes the parse for the keystrokes it is there for, and leaves the rest
     'spec:',
     '  clusterSelectors:',
     '  - matchLabels: {location-group: edge, env: prod, envx: staging, tier: tr, size: 1}',
+    '  - matchLabels: {.inf: a, Infinit: b}',
     '',
   ].join('\n');
   const ast = parse(text);
@@ -148,6 +149,8 @@ test('it makes the parse for the keystrokes it is there for, and leaves the rest
     'a value that becomes a boolean': typedAt('tier: tr', 'ue'),
     'a value that becomes a number': typedAt('size: 1', '2'),
     'a key that becomes a duplicate': typedAt('env', 'x'),
+    // `.inf` is the number Infinity, and "Infinity" a string: different values, one key as text.
+    'a key that becomes a duplicate only as text': typedAt('Infinit', 'y'),
     'punctuation': typedAt('kind: BindingPolicy', ': x'),
     'typing in a comment': typedAt('# the na', 'x'),
   };

@@ -490,6 +490,26 @@ spec:
   assert.ok(fixed.includes('# keep: name comment'));
 });
 
+test('keys that differ in YAML but are one key in Kubernetes are reported as repeated', () => {
+  // yaml's own duplicate test compares values (1 is not "1"); Kubernetes compares the JSON keys,
+  // where both are "1". Validation only searches documents the parser reported, so the parser
+  // must use the stricter test.
+  const text = `${POLICY_HEAD}spec:
+  clusterSelectors:
+  - matchLabels:
+      1: a
+      "1": b
+      .inf: c
+      Infinity: d
+`;
+  const repeated = check(text).filter((d) => d.code === 'BP1002');
+  assert.deepEqual(
+    repeated.map((d) => text.slice(d.range.start, d.range.end)),
+    ['"1"', 'Infinity'],
+    JSON.stringify(check(text)),
+  );
+});
+
 test('with a repeated key, findings and fixes point at the last entry, whose value counts', () => {
   const text = `${POLICY_HEAD}spec:
   clusterSelectors:

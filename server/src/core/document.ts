@@ -12,7 +12,7 @@
  * Offsets inside a `YamlDocument` are relative to the start of its piece (`offset`); callers add
  * `offset` to get file offsets.
  */
-import { Document, isMap, isScalar, parseAllDocuments } from 'yaml';
+import { Document, isMap, isScalar, parseAllDocuments, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
 import { patchDocument } from './incrementalParse';
 import { lineStartOf } from './text';
 import type { OffsetRange } from './types';
@@ -31,6 +31,24 @@ export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
 
 /** Aliases expanded when converting to plain data; more than this is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 200;
+
+/**
+ * When two keys of one map are the same key: both scalars with the same value as text. This is
+ * stricter than `yaml`'s own test (the same value), and it is what Kubernetes sees: `1` and `"1"`
+ * both become the JSON key "1". The parser reports every such repetition as a `DUPLICATE_KEY`
+ * error, which is how validation.ts knows, without walking the tree, that a document repeats a key.
+ */
+export function isSameKey(a: unknown, b: unknown): boolean {
+  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+}
+
+/** How every document piece is parsed (tests parse with these too, to compare). */
+export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  prettyErrors: false,
+  uniqueKeys: isSameKey,
+  // toJS() would otherwise print warnings (a map used as a key) to stderr.
+  logLevel: 'error',
+};
 
 export interface YamlDocument {
   /** Position of this document in the file, from 0. */
@@ -133,8 +151,7 @@ function parsePiece(text: string, index: number, offset: number): YamlDocument {
   if (isTooLarge(text)) {
     return { index, offset, text, kind: 'other', value: undefined, tooLarge: true };
   }
-  // logLevel 'error': toJS() would otherwise print warnings (a map used as a key) to stderr.
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const docs = parseAllDocuments(text, PARSE_OPTIONS);
   // parseAllDocuments returns an EmptyStream for a piece with only comments.
   const ast = Array.isArray(docs) ? docs.find((d) => d.contents !== null) ?? docs[0] : undefined;
   if (!ast) return { index, offset, text, kind: 'other', value: undefined };

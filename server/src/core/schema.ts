@@ -323,6 +323,28 @@ export function validateSchema(kind: SchemaKind, value: unknown): SchemaError[] 
   ];
 }
 
+const declaresMapListsCache = new WeakMap<JsonSchemaNode, boolean>();
+
+/**
+ * Whether `schema` or a schema below it (through the fields and items `duplicateMapKeys` follows)
+ * is a map-list. The BindingPolicy schema has none, so its values are not walked at all.
+ */
+function declaresMapLists(schema: JsonSchemaNode): boolean {
+  let answer = declaresMapListsCache.get(schema);
+  if (answer === undefined) {
+    // Set first, so that a schema that refers to itself ends the recursion.
+    declaresMapListsCache.set(schema, false);
+    const children = [
+      ...Object.values(schema.properties ?? {}),
+      ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+      ...(schema.items ? [schema.items] : []),
+    ];
+    answer = schema['x-kubernetes-list-map-keys'] !== undefined || children.some(declaresMapLists);
+    declaresMapListsCache.set(schema, answer);
+  }
+  return answer;
+}
+
 /** Splits a JSON pointer into segments; indexes into arrays become numbers. */
 function pointerToPath(pointer: string, root: unknown): SchemaPath {
   if (pointer === '') return [];
@@ -488,7 +510,7 @@ function describeAjvError(root: JsonSchemaNode, error: ErrorObject, value: unkno
  * items, as the server's does.
  */
 function duplicateMapKeys(schema: JsonSchemaNode | undefined, value: unknown, path: SchemaPath): SchemaError[] {
-  if (schema === undefined) return [];
+  if (schema === undefined || !declaresMapLists(schema)) return [];
   const errors: SchemaError[] = [];
   if (Array.isArray(value)) {
     const keyFields = schema['x-kubernetes-list-map-keys'];

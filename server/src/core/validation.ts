@@ -79,9 +79,13 @@ function firstLine(text: string): OffsetRange {
 
 function yamlFindings(text: string, ast: Ast): Finding[] {
   const findings: Finding[] = [];
+  let repeatsAKey = false;
   for (const error of ast.errors) {
     // Duplicate keys are reported below with the key's own range and a fix.
-    if (error.code === 'DUPLICATE_KEY') continue;
+    if (error.code === 'DUPLICATE_KEY') {
+      repeatsAKey = true;
+      continue;
+    }
     let [start, end] = error.pos;
     // Errors found at the end of the input (an unclosed bracket) point past the last character:
     // underline the last written character instead, so the squiggle is visible.
@@ -92,8 +96,10 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     if (end <= start) end = Math.min(text.length, start + 1);
     findings.push(finding(RULES.yamlSyntax, { start, end }, `YAML syntax error: ${error.message.split('\n')[0]}`));
   }
+  // The parser reports every repeated key (document.ts parses with `isSameKey`, the test used
+  // below), so only a document it reported is searched: nearly every document is spared the walk.
+  if (!repeatsAKey) return findings;
   forEachMap(ast.contents, (map) => {
-    if (!mayRepeatAKey(map)) return;
     // Each repeated entry is compared with the previous entry of its key, not the first: YAML
     // readers keep the last value, so removing the last of `a: 1`, `a: 2`, `a: 1` would change
     // the document, while removing an entry equal to the one before it never does.
@@ -112,25 +118,6 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     }
   });
   return findings;
-}
-
-/**
- * False when no two scalar keys of `map` are the same, decided without allocating for the small
- * maps that nearly every document consists of; larger maps are left to the caller's exact check.
- */
-function mayRepeatAKey(map: YAMLMap): boolean {
-  const items = map.items;
-  if (items.length > 16) return true;
-  for (let i = 1; i < items.length; i++) {
-    const key = items[i].key;
-    if (!isScalar(key)) continue;
-    const text = String(key.value);
-    for (let j = 0; j < i; j++) {
-      const other = items[j].key;
-      if (isScalar(other) && String(other.value) === text) return true;
-    }
-  }
-  return false;
 }
 
 /**
