@@ -490,10 +490,10 @@ spec:
   assert.ok(fixed.includes('# keep: name comment'));
 });
 
-test('keys that differ in YAML but are one key in Kubernetes are reported as repeated', () => {
-  // yaml's own duplicate test compares values (1 is not "1"); Kubernetes compares the JSON keys,
-  // where both are "1". Validation only searches documents the parser reported, so the parser
-  // must use the stricter test.
+test('keys that differ in YAML but are one key in the plain data are reported as repeated', () => {
+  // yaml's own duplicate test compares values (1 is not "1", .inf is not "Infinity"); in the plain
+  // data both of each pair are one key ("1", "Infinity"). Validation only searches documents the
+  // parser reported, so the parser must use the stricter test.
   const text = `${POLICY_HEAD}spec:
   clusterSelectors:
   - matchLabels:

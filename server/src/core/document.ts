@@ -34,9 +34,10 @@ export const MAX_ALIAS_COUNT = 200;
 
 /**
  * When two keys of one map are the same key: both scalars with the same value as text. This is
- * stricter than `yaml`'s own test (the same value), and it is what Kubernetes sees: `1` and `"1"`
- * both become the JSON key "1". The parser reports every such repetition as a `DUPLICATE_KEY`
- * error, which is how validation.ts knows, without walking the tree, that a document repeats a key.
+ * stricter than `yaml`'s own test (the same value), and it is what the document's plain data has:
+ * `1` and `"1"` both become the key "1" there, as in the JSON that Kubernetes reads. The parser
+ * reports every such repetition as a `DUPLICATE_KEY` error, which is how validation.ts knows,
+ * without walking the tree, that a document repeats a key.
  */
 export function isSameKey(a: unknown, b: unknown): boolean {
   return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));

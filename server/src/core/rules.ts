@@ -29,7 +29,7 @@ export const RULES = {
     'The document cannot be read as YAML; kubectl would refuse the whole file.'),
   duplicateKey: rule('BP1002', 'duplicate-key', 'error', 'Duplicate key in a mapping',
     'YAML forbids repeated keys; kubectl refuses them, and tools that accept them keep only one value.',
-    'Removes the earlier entry when both entries are identical.'),
+    'Removes the repeated (later) entry when both entries are identical.'),
   documentTooComplex: rule('BP1003', 'document-too-complex', 'error', 'Document too large or too many aliases to analyse',
     'Very large documents and alias bombs are not analysed, so that the editor stays responsive.'),
 

@@ -332,8 +332,6 @@ const declaresMapListsCache = new WeakMap<JsonSchemaNode, boolean>();
 function declaresMapLists(schema: JsonSchemaNode): boolean {
   let answer = declaresMapListsCache.get(schema);
   if (answer === undefined) {
-    // Set first, so that a schema that refers to itself ends the recursion.
-    declaresMapListsCache.set(schema, false);
     const children = [
       ...Object.values(schema.properties ?? {}),
       ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),

@@ -96,8 +96,9 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     if (end <= start) end = Math.min(text.length, start + 1);
     findings.push(finding(RULES.yamlSyntax, { start, end }, `YAML syntax error: ${error.message.split('\n')[0]}`));
   }
-  // The parser reports every repeated key (document.ts parses with `isSameKey`, the test used
-  // below), so only a document it reported is searched: nearly every document is spared the walk.
+  // The parser reports every repeated key (document.ts parses with `isSameKey`, which compares
+  // keys as the loop below does), so only a document it reported is searched: nearly every
+  // document is spared the walk.
   if (!repeatsAKey) return findings;
   forEachMap(ast.contents, (map) => {
     // Each repeated entry is compared with the previous entry of its key, not the first: YAML
