@@ -213,6 +213,8 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 export function pruneNulls(kind: SchemaKind, value: unknown): PrunedNulls {
   const pruned: SchemaPath[] = [];
   const defaulted: SchemaPath[] = [];
+  // Nearly every document has no null field at all, and finding that out needs no schema.
+  if (!hasNullField(value)) return { value, pruned, defaulted };
   // Most documents have no null to prune: the walk copies only the objects and arrays on the way to
   // a change and returns everything else as it is, and builds a path only for a field it reports.
   const walk = (node: unknown, schema: JsonSchemaNode | undefined, trail: Trail | undefined): unknown => {
@@ -248,6 +250,18 @@ export function pruneNulls(kind: SchemaKind, value: unknown): PrunedNulls {
     return copy ?? node;
   };
   return { value: walk(value, SCHEMAS[kind], undefined), pruned, defaulted };
+}
+
+/** Whether some object in `node` has a field whose value is null (only those can be pruned). */
+function hasNullField(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasNullField);
+  if (!isPlainObject(node)) return false;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const child = node[key];
+    if (child === null || hasNullField(child)) return true;
+  }
+  return false;
 }
 
 /** The way from the root to a node, as a list linked towards the root. */
