@@ -29,10 +29,8 @@ const sizes = (option('sizes') ?? '50,2000,20000').split(',').map(Number);
 function repetitions(size: number): Repetitions {
   if (quick) return { open: 2, edit: 3, idleRequest: 3, requestAfterEdit: 2 };
   // Small files are cheap to measure and their millisecond latencies are the noisiest: more samples.
-  // Opens vary most from one to the next (the median of five 20,018-line opens moved between 226
-  // and 285 ms over two runs of the same code), so they get more samples than their cost suggests.
-  if (size >= 20_000) return { open: 11, edit: 9, idleRequest: 14, requestAfterEdit: 7 };
-  return size >= 1_000 ? { open: 21, edit: 21, idleRequest: 21, requestAfterEdit: 15 } : { open: 25, edit: 25, idleRequest: 28, requestAfterEdit: 21 };
+  if (size >= 20_000) return { open: 5, edit: 9, idleRequest: 14, requestAfterEdit: 7 };
+  return size >= 1_000 ? { open: 11, edit: 21, idleRequest: 21, requestAfterEdit: 15 } : { open: 15, edit: 25, idleRequest: 28, requestAfterEdit: 21 };
 }
 const STARTUP_REPETITIONS = quick ? 3 : 9;
 const SCALE_REPETITIONS = quick ? 5 : 21;
