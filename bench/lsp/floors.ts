@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
-import { splitDocuments } from '../../server/src/core/document';
+import { PARSE_OPTIONS, splitDocuments } from '../../server/src/core/document';
 import { getLanguageService } from '../../server/src/core/languageService';
 import type { Inventory } from '../../server/src/core/types';
 import { loadWorkspace } from '../../server/src/workspace/loader';
@@ -73,7 +73,7 @@ function yamlParseMs(file: PolicyFile, repetitions: number): number {
   const starts = splitDocuments(file.text);
   const pieces = starts.map((start, i) => file.text.slice(start, i + 1 < starts.length ? starts[i + 1] : file.text.length));
   return warmMedian(() => {
-    for (const piece of pieces) parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+    for (const piece of pieces) parseAllDocuments(piece, PARSE_OPTIONS);
   }, repetitions);
 }
 
