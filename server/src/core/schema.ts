@@ -215,8 +215,8 @@ export function pruneNulls(kind: SchemaKind, value: unknown): PrunedNulls {
   const defaulted: SchemaPath[] = [];
   // Nearly every document has no null field at all, and finding that out needs no schema.
   if (!hasNullField(value)) return { value, pruned, defaulted };
-  // Most documents have no null to prune: the walk copies only the objects and arrays on the way to
-  // a change and returns everything else as it is, and builds a path only for a field it reports.
+  // When there is one, the walk copies only the objects and arrays on the way to a change and
+  // returns everything else as it is, and builds a path only for a field it reports.
   const walk = (node: unknown, schema: JsonSchemaNode | undefined, trail: Trail | undefined): unknown => {
     if (Array.isArray(node)) {
       let copy: unknown[] | undefined;
