@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { getLanguageService } from '../../server/src/core/languageService';
-import { sampleInventory, startWarmUp, warmUpRound } from '../../server/src/warmUp';
+import { sampleInventory, startWarmUp, warmUpOpen, warmUpRound } from '../../server/src/warmUp';
+import { WARM_UP_CORPUS } from '../../server/src/warmUpCorpus';
 
 describe('warm-up', () => {
   it('runs every feature on its sample, in the original version and both typed ones', () => {
@@ -22,6 +23,16 @@ describe('warm-up', () => {
       assert.ok(result.inlayHints > 0, `round ${round}: ${JSON.stringify(result)}`);
       assert.ok(result.quickFixes > 0, `round ${round}: ${JSON.stringify(result)}`);
     }
+  });
+
+  it('opens every example policy as a new file, and finds the mistakes of the broken ones', () => {
+    const service = getLanguageService({ getInventory: () => sampleInventory() });
+    const broken = WARM_UP_CORPUS.filter((document) => document.name.includes('/broken/'));
+    assert.ok(broken.length >= 10 && WARM_UP_CORPUS.length > broken.length, WARM_UP_CORPUS.map((d) => d.name).join(', '));
+    WARM_UP_CORPUS.forEach((document, index) => {
+      const diagnostics = warmUpOpen(service, 0, index);
+      if (document.name.includes('/broken/')) assert.ok(diagnostics > 0, `${document.name}: no diagnostics`);
+    });
   });
 
   it('finishes its rounds in idle time, and stops early when cancelled', async () => {
