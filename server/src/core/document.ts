@@ -16,6 +16,7 @@ import { Document, isMap, isScalar, parseAllDocuments, type ParseOptions, type D
 import { patchDocument } from './incrementalParse';
 import { lineStartOf } from './text';
 import type { OffsetRange } from './types';
+import { isSameKey } from './yamlAst';
 
 /** The kinds of document the language service works on; everything else is left alone. */
 export type DocumentKind = 'BindingPolicy' | 'Binding' | 'other';
@@ -33,17 +34,10 @@ export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
 export const MAX_ALIAS_COUNT = 200;
 
 /**
- * When two keys of one map are the same key: both scalars with the same value as text. This is
- * stricter than `yaml`'s own test (the same value), and it is what the document's plain data has:
- * `1` and `"1"` both become the key "1" there, as in the JSON that Kubernetes reads. The parser
- * reports every such repetition as a `DUPLICATE_KEY` error, which is how validation.ts knows,
- * without walking the tree, that a document repeats a key.
+ * How every document piece is parsed (tests parse with these too, to compare). With `isSameKey`
+ * (yamlAst.ts) the parser reports repeated keys as the plain data sees them, which is how
+ * validation.ts knows, without walking the tree, that a document repeats a key.
  */
-export function isSameKey(a: unknown, b: unknown): boolean {
-  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
-}
-
-/** How every document piece is parsed (tests parse with these too, to compare). */
 export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   prettyErrors: false,
   uniqueKeys: isSameKey,

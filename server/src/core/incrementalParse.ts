@@ -16,12 +16,13 @@
  * - the scalar's new text is one plain word (letters, digits, `.`, `_`, `/`, `-`, starting with a
  *   letter or digit), which `yaml` reads as one plain scalar in any context, no tag of the
  *   document's schema would resolve as anything but a string (`true`, `12`, `null`...), and, for
- *   a key, no other key of its map is the same key (`isSameKey`: the parser would report a
- *   duplicate).
+ *   a key, no other key of its map is the same key (`isSameKey` in yamlAst.ts: the parser would
+ *   report a duplicate).
  * The test in test/unit/incrementalParse.test.ts compares the result with a full parse, node by
  * node, over thousands of random edits.
  */
 import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { keyText } from './yamlAst';
 
 /** Longer edits (a paste) are rare and cheap enough to parse. */
 const MAX_EDIT_CHARS = 64;
@@ -53,7 +54,7 @@ export function patchDocument(oldText: string, oldAst: Document.Parsed, newText:
   const value = newText.slice(from, to + delta);
   if (value.length > MAX_SCALAR_CHARS || !PLAIN_WORD.test(value)) return undefined;
   if (oldAst.schema.tags.some((tag) => 'test' in tag && tag.test?.test(value))) return undefined;
-  if (keyOf && keyOf.items.some((pair) => pair.key !== scalar && isScalar(pair.key) && String(pair.key.value) === value)) return undefined;
+  if (keyOf && keyOf.items.some((pair) => pair.key !== scalar && keyText(pair.key) === value)) return undefined;
 
   const contents = copyNode(oldAst.contents, { movedFrom: oldEnd, delta, scalar, value });
   if (contents === undefined) return undefined;

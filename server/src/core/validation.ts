@@ -18,7 +18,7 @@ import { RULES, type Rule } from './rules';
 import { knownFieldLocations } from './fieldIndex';
 import { pruneNulls, schemaAt, validateSchema, type SchemaError, type SchemaKind } from './schema';
 import type { CoreDiagnostic, OffsetEdit, OffsetRange } from './types';
-import { formatPath, keyRangeForPath, nodeAt, nodeRange, pairAt, rangeForPath, type YamlPath } from './yamlAst';
+import { formatPath, keyRangeForPath, keyText, nodeAt, nodeRange, pairAt, rangeForPath, type YamlPath } from './yamlAst';
 
 /** A fix attached to a finding; edits are piece-relative like the finding's range. */
 export interface FixSpec {
@@ -97,7 +97,7 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     findings.push(finding(RULES.yamlSyntax, { start, end }, `YAML syntax error: ${error.message.split('\n')[0]}`));
   }
   // The parser reports every repeated key (document.ts parses with `isSameKey`, which compares
-  // keys as the loop below does), so only a document it reported is searched: nearly every
+  // `keyText`s as the loop below does), so only a document it reported is searched: nearly every
   // document is spared the walk.
   if (!repeatsAKey) return findings;
   forEachMap(ast.contents, (map) => {
@@ -106,8 +106,8 @@ function yamlFindings(text: string, ast: Ast): Finding[] {
     // the document, while removing an entry equal to the one before it never does.
     const previousEntry = new Map<string, Pair>();
     for (const pair of map.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
+      const key = keyText(pair.key);
+      if (key === undefined) continue;
       const previous = previousEntry.get(key);
       previousEntry.set(key, pair as Pair);
       if (!previous) continue;

@@ -9,13 +9,32 @@ export type PathSegment = string | number;
 export type YamlPath = readonly PathSegment[];
 
 /**
+ * A map key as the document's plain data has it: a scalar's value as text (`1` and `"1"` are both
+ * the key "1", as in the JSON that Kubernetes reads); undefined for any other node.
+ */
+export function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+/**
+ * Whether two keys of one map are the same key, by `keyText`. Stricter than `yaml`'s own test (the
+ * same value): document.ts gives it to the parser, which then reports every such repetition as a
+ * `DUPLICATE_KEY` error, and validation.ts searches only the documents with one.
+ */
+export function isSameKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const text = keyText(a);
+  return text !== undefined && text === keyText(b);
+}
+
+/**
  * The entry of `map` with the given key. When a key is repeated (an error reported on its own),
  * the last entry is the one whose value the document's plain data holds, so paths lead there.
  */
 function entryOf(map: YAMLMap, key: PathSegment): Pair | undefined {
   for (let i = map.items.length - 1; i >= 0; i--) {
     const item = map.items[i];
-    if (isScalar(item.key) && String(item.key.value) === String(key)) return item as Pair;
+    if (keyText(item.key) === String(key)) return item as Pair;
   }
   return undefined;
 }
