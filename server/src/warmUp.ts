@@ -164,8 +164,9 @@ export function warmUpRound(service: LanguageService, round: number): WarmUpRoun
  * the keystroke path but barely the open path. Measured in the server, without and with these
  * opens in turn (three runs each, median of 12 and 30 opens): opening a new 2,025-line file took
  * 42–59 ms without and 35–44 ms with them, a 48-line one 4.3–4.4 ms and 3.2–3.5 ms, for 3–6 MB
- * more peak memory and half a second more of idle-time work after start. Opening the sample itself
- * as often did not help: the variety of the documents is what counts.
+ * more peak memory and half a second more of idle-time work after start. More of the sample did
+ * not help: 300 extra rounds of it in-process, or five fresh opens of it per round in the server
+ * (400 opens, against these 1,760). The variety of the documents seems to be what counts.
  */
 export function warmUpOpen(service: LanguageService, round: number, index: number): number {
   const { name, text } = WARM_UP_CORPUS[index];
