@@ -22,14 +22,14 @@ import type { ObjectRef } from './core/types';
  * two A/B runs of the benchmark's scenarios, peak RSS 25-32 MB lower at 2,025 lines and 83-84 MB at
  * 20,018), with no difference in speed beyond the runs' noise.
  *
- * Without V8's memory reducer: about eight seconds into a quiet spell it runs three full
- * collections that shrink the heap, and after them the server stays slower. Opening a 48-line
- * policy file every 1.9 s (our server alone, 24 opens, two runs each): medians 5.0-6.0 ms with the
- * reducer, with opens of up to 20 ms after its collections, against 3.4-3.8 ms without it. Opening a
- * 2,025-line file and idle hovers did not change beyond the noise. The price is memory that is not
- * handed back while the server idles: after a 20,018-line file is opened and closed, resident
- * memory stays near 104 MB instead of falling to 63 MB after ten seconds. V8's ordinary
- * collections still run as the server allocates.
+ * Without V8's memory reducer: when the server has had little to do for a while it runs three full
+ * collections that shrink the heap (15 s into a series of opens 1.9 s apart, in the run we traced),
+ * and after them the server's opens stay slower. Opening a 48-line policy file every 1.9 s (our
+ * server alone, 24 opens, two runs each): medians 5.0-6.0 ms with the reducer, with opens of up to
+ * 20 ms after its collections, against 3.4-3.8 ms without it. Opening a 2,025- or 20,018-line file
+ * and idle hovers on the 48-line file did not change beyond the noise. The price is memory that is
+ * not handed back while the server idles: after a 20,018-line file was opened and closed, resident
+ * memory stayed at 104 MB instead of falling to 63 MB within ten seconds.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--no-memory-reducer'];
 
