@@ -6,13 +6,14 @@
 //   node --test test/e2e/ui/workbench.test.mjs
 // KS_E2E_VSIX overrides the .vsix to install.
 import assert from 'node:assert/strict';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   REPO_ROOT,
   createStateDir,
+  findLogFiles,
   installVsix,
   removeStateDir,
   startCodeServer,
@@ -62,7 +63,9 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
     await writeFile(join(workspace, SELECTOR_POLICY), selectorPolicy('e2e-ui', choice, true));
 
     await installVsix(state, VSIX);
-    server = await startCodeServer(state);
+    // The client's trace of its traffic with the server goes to the KubeStellar output channel,
+    // so a failed step can say which requests went out and what came back.
+    server = await startCodeServer(state, { settings: { 'kubestellar.trace.server': 'verbose' } });
     browser = await launchBrowser(state);
     page = browser.page;
     await page.goto(server.workbenchUrl(workspace));
@@ -76,7 +79,11 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
     if (state) await removeStateDir(state);
   });
 
-  /** Opens a workspace file through Quick Open, as a user would, and waits for its editor. */
+  /**
+   * Opens a workspace file through Quick Open, as a user would, and returns the editor that shows it:
+   * the one whose `data-uri` (set by Monaco when it attaches a text model) names the file, so a
+   * step's locators look at this file's lines and nothing else on the page.
+   */
   async function openWithQuickOpen(relativePath) {
     const name = relativePath.split('/').pop();
     await page.keyboard.press('Control+P');
@@ -86,12 +93,14 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
     await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.tab.active', { hasText: name }).waitFor();
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+    const editor = page.locator(`.editor-instance .monaco-editor[data-uri$="/${relativePath}"]`);
+    await editor.locator('.view-lines .view-line').first().waitFor();
+    return editor;
   }
 
   step('a broken policy gets a squiggle and a Problems row with its code', async () => {
-    await openWithQuickOpen(BROKEN_POLICY);
-    await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: WAIT_MS });
+    const editor = await openWithQuickOpen(BROKEN_POLICY);
+    await editor.locator('.squiggly-error').first().waitFor({ timeout: WAIT_MS });
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'BP1201' }).first();
     await row.waitFor({ timeout: WAIT_MS });
@@ -106,12 +115,22 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
   });
 
   step('the hover on a cluster selector names the WECs it binds', async () => {
-    await openWithQuickOpen(SELECTOR_POLICY);
-    const selectorKey = page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: /^matchLabels$/ }).first();
+    const editor = await openWithQuickOpen(SELECTOR_POLICY);
+    // The first selector of the policy (line 7), the one with the chosen label.
+    const selectorKey = editor.locator('.view-line span span', { hasText: /^matchLabels$/ }).first();
     const hover = page.locator('.monaco-hover-content').filter({ hasText: choice.wecNames[0] }).first();
     // The hover waits for the pointer to rest; moving onto the token once is what a user does.
     await selectorKey.hover();
-    await hover.waitFor({ timeout: WAIT_MS });
+    // Where the pointer rests: the token's centre as it was when the pointer moved there.
+    const box = await selectorKey.boundingBox();
+    const pointer = box && { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    try {
+      await hover.waitFor({ timeout: WAIT_MS });
+    } catch (error) {
+      console.log(`under the pointer: ${pointer ? await describeAt(page, pointer) : 'unknown (the token had no box)'}`);
+      console.log(`hover traffic:\n${await traceOf(state, 'textDocument/hover')}`);
+      throw error;
+    }
     const text = await hover.innerText();
     console.log(`hover: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     for (const name of choice.wecNames) assert.ok(text.includes(name), `the hover does not name ${name}:\n${text}`);
@@ -139,6 +158,27 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
     await screenshot(page, 'ui-completion');
   });
 });
+
+/** What the page shows at `point` now: the element there and the file of the editor around it. */
+function describeAt(page, point) {
+  return page.evaluate(({ x, y }) => {
+    const element = document.elementFromPoint(x, y);
+    if (!element) return `nothing at (${x}, ${y})`;
+    const file = element.closest('.monaco-editor')?.getAttribute('data-uri') ?? 'no editor';
+    return `<${element.tagName.toLowerCase()} class="${element.className}"> "${element.textContent.slice(0, 80)}" at (${x}, ${y}), in ${file}`;
+  }, point);
+}
+
+/** The trace lines about `method` in the KubeStellar output channel, with the answer below each. */
+async function traceOf(state, method) {
+  const channels = (await findLogFiles(state)).filter((path) => /KubeStellar\.log$/.test(path));
+  const lines = (await Promise.all(channels.map((path) => readFile(path, 'utf8')))).join('\n').split('\n');
+  const excerpt = [];
+  lines.forEach((line, index) => {
+    if (line.includes(`'${method}`)) excerpt.push(...lines.slice(index, index + 14).map((text) => text.slice(0, 240)));
+  });
+  return excerpt.join('\n') || `(no ${method} traffic in ${channels.length} KubeStellar output channel(s))`;
+}
 
 function slug(text) {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
