@@ -23,10 +23,11 @@ import type { ObjectRef } from './core/types';
  * 20,018), with no difference in speed beyond the runs' noise.
  *
  * Without V8's memory reducer: when the server has had little to do for a while it runs three full
- * collections that shrink the heap (15 s into a series of opens 1.9 s apart, in the run we traced),
- * and after them the server's opens stay slower. Opening a 48-line policy file every 1.9 s (our
- * server alone, 24 opens, two runs each): medians 5.0-6.0 ms with the reducer, with opens of up to
- * 20 ms after its collections, against 3.4-3.8 ms without it. Opening a 2,025- or 20,018-line file
+ * collections that shrink the heap (15 s and 23 s into a series of opens 1.9 s apart, in the two
+ * runs we traced), and after them the server's opens are slower. Opening a 48-line policy file every
+ * 1.9 s (our server alone, 24 opens, three runs each): medians 5.0-6.0 ms with the reducer, with
+ * opens of up to 20 ms after its collections, against 3.4-4.1 ms without it (one open of 22 ms
+ * in the third run without it). Opening a 2,025- or 20,018-line file
  * and idle hovers on the 48-line file did not change beyond the noise. The price is memory that is
  * not handed back while the server idles: after a 20,018-line file was opened and closed, resident
  * memory stayed at 104 MB instead of falling to 63 MB within ten seconds.
