@@ -121,7 +121,7 @@ describe('KubeStellar BindingPolicy in the code-server workbench', () => {
     const hover = page.locator('.monaco-hover-content').filter({ hasText: choice.wecNames[0] }).first();
     // The hover waits for the pointer to rest; moving onto the token once is what a user does.
     await selectorKey.hover();
-    // Where the pointer rests: the token's centre as it was when the pointer moved there.
+    // Where the pointer rests: the token's centre, read right after the pointer moved there.
     const box = await selectorKey.boundingBox();
     const pointer = box && { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     try {
